@@ -1,20 +1,167 @@
 // @tobira/sandbox public API: start a local AWS stand-in from a world, and read its MFA codes.
-// CONTRACT (implemented by server/, world/, state/): keep these signatures; the CLI calls them.
-//
-// export interface SandboxOptions {
-//   world?: World;            // default: defaultWorld()
-//   port?: number;            // default 0 = a free port; always binds 127.0.0.1
-//   stateDir: string;         // created 0700 if missing
-//   clock?: () => number;     // ms since epoch; default Date.now (admin-only time travel for tests)
-// }
-// export interface RunningSandbox { endpoint: string; port: number; stateDir: string; close(): Promise<void> }
-// export function startSandbox(options: SandboxOptions): Promise<RunningSandbox>
-//   - writes <stateDir>/config, <stateDir>/credentials (0600), appends <stateDir>/audit.jsonl,
-//     keeps <stateDir>/state.json (0600, atomic) and <stateDir>/world.json (0600: the world it serves),
-//     <stateDir>/sandbox.json {pid, endpoint, port, startedAt} while it runs (removed by close()).
-// export function defaultWorld(): World
-// export function loadWorldFile(path: string): World      // throws WorldError naming the path, e.g. roles[2].trust.Statement[0]
-// export class WorldError extends Error
-// export function mfaCodeFor(stateDir: string, serial: string, options?: { now?: () => number; onWait?: (seconds: number) => void }): Promise<string>
-//   - the current TOTP of a device in <stateDir>/world.json; if state.json says it was consumed, waits for the next step.
-export {};
+
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { AuditLog } from "./audit/audit-log.js";
+import { writeAwsFiles } from "./config-out/index.js";
+import { TOTP_STEP_SECONDS, totpAt, totpStep } from "./mfa/totp.js";
+import { createSandboxServer } from "./server/http-server.js";
+import type { SandboxHost, SandboxRuntime } from "./server/runtime.js";
+import { ServiceRegistry } from "./server/service-registry.js";
+import { ec2Service } from "./services/ec2/ec2.js";
+import { federationRoute } from "./services/federation.js";
+import { iamService } from "./services/iam.js";
+import { kmsService } from "./services/kms/kms.js";
+import { ssmService } from "./services/ssm/ssm.js";
+import { stsService } from "./services/sts.js";
+import { writeFileAtomic } from "./state/atomic-file.js";
+import { readStateFile, SandboxState } from "./state/sandbox-state.js";
+import { defaultWorld } from "./world/index.js";
+import type { World } from "./world/model.js";
+
+export type { SandboxHost } from "./server/runtime.js";
+export { StateFileError } from "./state/sandbox-state.js";
+export { defaultWorld, loadWorldFile, parseWorld, WorldError } from "./world/index.js";
+export type { World } from "./world/model.js";
+
+export const WORLD_JSON = "world.json";
+export const SANDBOX_JSON = "sandbox.json";
+
+export interface SandboxOptions {
+  /** Default: defaultWorld(). */
+  world?: World;
+  /** Default 0 = a free port; always binds 127.0.0.1. */
+  port?: number;
+  /** Created 0700 if missing. */
+  stateDir: string;
+  /** Milliseconds since the epoch; default Date.now (time travel for tests). */
+  clock?: () => number;
+}
+
+export interface RunningSandbox {
+  endpoint: string;
+  port: number;
+  stateDir: string;
+  /** The live world, state and audit log, for in-process components (agents, gateway) and tests. */
+  host: SandboxHost;
+  close(): Promise<void>;
+}
+
+/** What <stateDir>/sandbox.json holds while a sandbox runs. */
+export interface SandboxInfo {
+  pid: number;
+  endpoint: string;
+  port: number;
+  startedAt: string;
+}
+
+/** The services the endpoint serves; KMS, SSM and EC2 register here as they arrive. */
+export function defaultServiceRegistry(): ServiceRegistry {
+  return new ServiceRegistry()
+    .register(stsService)
+    .register(iamService)
+    .register(kmsService)
+    .register(ssmService)
+    .register(ec2Service)
+    .registerRoute(federationRoute());
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
+  const { stateDir } = options;
+  const world = options.world ?? defaultWorld();
+  const clock = options.clock ?? Date.now;
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  writeFileAtomic(join(stateDir, WORLD_JSON), `${JSON.stringify(world, null, 2)}\n`);
+  const runtime: SandboxRuntime = { world, state: SandboxState.load(stateDir, clock), clock };
+  const audit = new AuditLog(stateDir);
+  const server = createSandboxServer({ registry: defaultServiceRegistry(), runtime, audit });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const endpoint = `http://127.0.0.1:${port}`;
+  runtime.endpoint = endpoint;
+  const infoPath = join(stateDir, SANDBOX_JSON);
+  const close = async (): Promise<void> => {
+    rmSync(infoPath, { force: true });
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  };
+  try {
+    writeAwsFiles(stateDir, world, endpoint);
+    const info: SandboxInfo = {
+      pid: process.pid,
+      endpoint,
+      port,
+      startedAt: new Date(clock()).toISOString(),
+    };
+    writeFileAtomic(infoPath, `${JSON.stringify(info, null, 2)}\n`, 0o644);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { endpoint, port, stateDir, host: { runtime, audit }, close };
+}
+
+/** mfaCodeFor was asked about a state folder or a device the sandbox does not have. */
+export class MfaCodeError extends Error {
+  override readonly name = "MfaCodeError";
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+  }
+}
+
+function deviceSecret(stateDir: string, serial: string): string {
+  const path = join(stateDir, WORLD_JSON);
+  let world: World;
+  try {
+    world = JSON.parse(readFileSync(path, "utf8")) as World;
+  } catch {
+    throw new MfaCodeError(
+      `No sandbox world in ${stateDir} (cannot read ${path}).`,
+      "Start the sandbox with `tobira sandbox up --state DIR` first, or pass the --state it runs with.",
+    );
+  }
+  for (const user of world.users ?? []) {
+    const device = user.mfaDevices.find((d) => d.serial === serial);
+    if (device) return device.secret;
+  }
+  const known = (world.users ?? []).flatMap((u) => u.mfaDevices.map((d) => d.serial));
+  throw new MfaCodeError(
+    `The sandbox world has no virtual MFA device ${serial}.`,
+    known.length > 0 ? `Known devices: ${known.join(", ")}` : "This world declares no virtual MFA devices.",
+  );
+}
+
+/**
+ * The current TOTP of a world virtual MFA device, as a phone app shows it. When the sandbox already
+ * accepted the current step's code, waits for the next 30-second step (telling onWait how long) so the
+ * code returned is one the sandbox will take.
+ */
+export async function mfaCodeFor(
+  stateDir: string,
+  serial: string,
+  options: { now?: () => number; onWait?: (seconds: number) => void } = {},
+): Promise<string> {
+  const now = options.now ?? Date.now;
+  const secret = deviceSecret(stateDir, serial);
+  for (;;) {
+    const step = totpStep(now());
+    const consumed = readStateFile(stateDir).consumedMfaSteps[serial] ?? [];
+    if (!consumed.includes(step)) return totpAt(secret, step);
+    const waitMs = (step + 1) * TOTP_STEP_SECONDS * 1000 - now();
+    options.onWait?.(Math.max(1, Math.ceil(waitMs / 1000)));
+    await sleep(Math.max(0, waitMs) + 50);
+  }
+}

@@ -1,8 +1,40 @@
 // Registry of commands: each module registers itself on the program and loads heavy code only when run.
+// To add a command, write commands/<name>.ts exporting `register(program)` and add it to this list.
+// The order here is the order `tobira --help` lists them in.
 import type { Command } from "commander";
+import * as add from "./add.js";
+import * as clear from "./clear.js";
+import * as credentialProcess from "./credential-process.js";
+import * as demo from "./demo.js";
+import * as exec from "./exec.js";
+import * as exportCommand from "./export.js";
+import * as list from "./list.js";
+import * as login from "./login.js";
+import * as remove from "./remove.js";
+import * as rotate from "./rotate.js";
+import * as sandbox from "./sandbox.js";
+import * as serve from "./serve.js";
+import * as vault from "./vault.js";
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
-export const commandModules: CommandModule[] = [];
+export const commandModules: CommandModule[] = [
+  // credentials: the vault and what it holds
+  add,
+  list,
+  remove,
+  rotate,
+  clear,
+  vault,
+  // credential outputs
+  exec,
+  exportCommand,
+  credentialProcess,
+  serve,
+  login,
+  // the local AWS stand-in
+  sandbox,
+  demo,
+];

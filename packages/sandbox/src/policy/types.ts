@@ -85,9 +85,15 @@ export interface EvaluationResult {
   /** The statement that decided (the deny for ExplicitDeny, an allow for Allow); absent for ImplicitDeny. */
   decidedBy?: DecidingStatement;
   /**
+   * For Allow: every statement the grant needed — e.g. a trust-policy statement naming the account and the
+   * identity-based allow it delegated to, plus the session policy's allow. `decidedBy` is the first of them.
+   */
+  allowedBy?: DecidingStatement[];
+  /**
    * AWS's reason clause for denials, to finish "User: X is not authorized to perform: A on resource: R because …":
    * "no identity-based policy allows the A action", "an explicit deny in an identity-based policy",
    * "no resource-based policy allows the A action", "an explicit deny in a resource-based policy", ….
+   * Empty for Allow.
    */
   reason: string;
 }
@@ -101,12 +107,14 @@ export interface EvaluationInput {
   /** Session policies passed to AssumeRole/GetFederationToken, intersected with identity policies. */
   sessionPolicies?: NamedPolicy[];
   /**
-   * How a resource policy combines with identity policies.
-   * - "either": same-account default — an allow in either suffices (when the resource policy names the
-   *   principal directly; an allow that only names the account root still needs an identity allow).
-   * - "both": cross-account, and services such as KMS where the key policy must allow — both must allow.
-   * - "resource-gates": KMS semantics — the key policy must allow, either directly or by delegating to IAM
-   *   (a statement allowing the account root), in which case identity policies must allow too.
+   * How a resource policy combines with identity policies when the resource is in the caller's account.
+   * - "either" (default): an allow in either suffices (when the resource policy names the principal
+   *   directly; an allow that only names the account root still needs an identity allow).
+   * - "both": the resource policy and identity policies must both allow.
+   * - "resource-gates": role trust policies (sts:AssumeRole) and KMS key policies — the resource policy must
+   *   allow, either naming the principal directly (which suffices alone) or delegating to IAM (a statement
+   *   allowing the account root / account id), in which case identity policies must allow too.
+   * When `request.resourceAccount` differs from the principal's account, "both" applies whatever this says.
    */
   combine?: "either" | "both" | "resource-gates";
 }

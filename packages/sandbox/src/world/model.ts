@@ -26,6 +26,9 @@ export interface ManagedPolicy {
   arn: string;
   account: string;
   document: PolicyDocument;
+  /** Added by world/: IAM path ("/" by default) and description. Always filled by the world loader. */
+  path?: string;
+  description?: string;
 }
 
 export interface IamUser {
@@ -42,6 +45,8 @@ export interface IamUser {
   inlinePolicies: Record<string, PolicyDocument>;
   /** ARNs of managed policies. */
   managedPolicies: string[];
+  /** Added by world/: ISO-8601 creation time (GetUser's CreateDate). Always filled by the world loader. */
+  created?: string;
 }
 
 export interface IamGroup {
@@ -50,6 +55,10 @@ export interface IamGroup {
   arn: string;
   inlinePolicies: Record<string, PolicyDocument>;
   managedPolicies: string[];
+  /** Added by world/: IAM path, AGPA… unique id and creation time. Always filled by the world loader. */
+  path?: string;
+  groupId?: string;
+  created?: string;
 }
 
 export interface IamRole {
@@ -65,6 +74,9 @@ export interface IamRole {
   tags: Tags;
   /** Seconds, 3600–43200. */
   maxSessionDuration: number;
+  /** Added by world/: creation time and description. Always filled by the world loader. */
+  created?: string;
+  description?: string;
 }
 
 export interface KmsKey {
@@ -136,4 +148,30 @@ export interface World {
   kmsKeys: KmsKey[];
   sessionPreferences: SessionPreferences[];
   instances: Instance[];
+  /**
+   * Added by world/: the profiles the sandbox writes to its AWS config file. Always filled by the world
+   * loader (one user profile per IAM user at least); a hand-built World without it gets user profiles only.
+   */
+  profiles?: ConfigProfile[];
 }
+
+/** A profile whose credentials are an IAM user's first active access key (written to the credentials file). */
+export interface UserProfile {
+  kind: "user";
+  name: string;
+  region: string;
+  userArn: string;
+}
+
+/** A role profile as the AWS CLI reads it: `role_arn`, `source_profile`, optional `mfa_serial`. */
+export interface RoleProfile {
+  kind: "role";
+  name: string;
+  region: string;
+  roleArn: string;
+  sourceProfile: string;
+  mfaSerial?: string;
+  durationSeconds?: number;
+}
+
+export type ConfigProfile = UserProfile | RoleProfile;

@@ -1,0 +1,39 @@
+// `tobira export PROFILE [--format …]`: print the profile's temporary credentials as shell variables.
+import { type Command, Option } from "commander";
+import {
+  addCredentialFlags,
+  type CredentialFlags,
+  credentialOptionsFrom,
+} from "../credentials/command-options.js";
+
+export function register(program: Command): void {
+  addCredentialFlags(
+    program
+      .command("export")
+      .description(
+        "print a profile's temporary credentials as environment variables for a shell or a .env file",
+      )
+      .argument("<profile>", "profile name in the AWS config file")
+      .addOption(
+        new Option("--format <format>", "output format")
+          .choices(["env", "fish", "pwsh", "dotenv", "json"])
+          .default("env"),
+      ),
+  )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  eval "$(tobira export switch)"                       # bash, zsh, sh
+  tobira export switch --format fish | source          # fish
+  tobira export switch --format pwsh | Invoke-Expression   # PowerShell
+  tobira export switch --format dotenv > .env          # docker compose, node --env-file
+  tobira export switch --format json
+
+Shell formats also unset AWS_PROFILE and other variables that would take precedence over these credentials.`,
+    )
+    .action(async (profile: string, flags: CredentialFlags & { format: string }) => {
+      const { runExport } = await import("../credentials/export-run.js");
+      await runExport(profile, flags.format, credentialOptionsFrom(flags));
+    });
+}

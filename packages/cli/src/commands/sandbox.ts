@@ -1,0 +1,59 @@
+// `tobira sandbox up | down | status | mfa-code`: registers the commands; each loads its code only when run.
+import { type Command, InvalidArgumentError } from "commander";
+
+const STATE_HELP =
+  "state folder (default: $TOBIRA_SANDBOX_STATE, else $XDG_STATE_HOME/tobira/sandbox or ~/.local/state/tobira/sandbox)";
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535)
+    throw new InvalidArgumentError("expected a port from 0 to 65535.");
+  return port;
+}
+
+export function register(program: Command): void {
+  const sandbox = program
+    .command("sandbox")
+    .description("the local AWS stand-in (STS, IAM) that checks signatures, MFA codes and policies");
+
+  sandbox
+    .command("up")
+    .description("serve the sandbox on 127.0.0.1 until Ctrl-C (or in the background with --detach)")
+    .option("--world <file>", "YAML world file (default: the built-in world)")
+    .option("--port <n>", "port to listen on (default: a free port)", parsePort)
+    .option("--state <dir>", STATE_HELP)
+    .option("--detach", "run in the background (output to <state>/sandbox.log); return once it answers")
+    .action(async (options: { world?: string; port?: number; state?: string; detach?: boolean }) => {
+      const { runSandboxUp } = await import("./sandbox-up.js");
+      await runSandboxUp(options);
+    });
+
+  sandbox
+    .command("down")
+    .description("stop the sandbox of a state folder (exit 0 when none is running)")
+    .option("--state <dir>", STATE_HELP)
+    .action(async (options: { state?: string }) => {
+      const { runSandboxDown } = await import("./sandbox-down.js");
+      await runSandboxDown(options);
+    });
+
+  sandbox
+    .command("status")
+    .description("whether a sandbox is running, its endpoint and its world (exit 0 either way)")
+    .option("--state <dir>", STATE_HELP)
+    .option("--json", "print a JSON report")
+    .action(async (options: { state?: string; json?: boolean }) => {
+      const { runSandboxStatus } = await import("./sandbox-status.js");
+      await runSandboxStatus(options);
+    });
+
+  sandbox
+    .command("mfa-code")
+    .description("print the current 6-digit code of a world virtual MFA device, as a phone app would")
+    .argument("<serial>", "device serial (arn:aws:iam::111111111111:mfa/alice) or its name (alice)")
+    .option("--state <dir>", STATE_HELP)
+    .action(async (serial: string, options: { state?: string }) => {
+      const { runSandboxMfaCode } = await import("./sandbox-mfa-code.js");
+      await runSandboxMfaCode(serial, options);
+    });
+}

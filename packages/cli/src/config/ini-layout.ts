@@ -1,0 +1,157 @@
+// Finds where sections and keys stand in an AWS INI file, and rejects what the AWS CLI refuses to parse.
+//
+// Values never come from here: @smithy/shared-ini-file-loader reads them. This pass only walks the raw text
+// the same way that loader does (same comment rule, same header grammar, same sub-section rule) so that each
+// key it returns can be matched to the loader's value and named in an error by file, section and line.
+//
+// Where the loader silently drops a line that the AWS CLI (Python's configparser, strict mode) rejects —
+// a key before any section, a line that is not `key = value`, an unclosed header, a key written twice — we
+// stop with a ConfigError instead, so the user learns why a setting "does nothing". Error texts name keys
+// and line numbers but never quote a line: a credentials file line may hold a secret.
+import { ConfigError } from "../errors.js";
+
+export interface LaidOutKey {
+  /** As the loader stores it: `name`, or `parent.name` inside an indented sub-section. Case preserved. */
+  loaderKey: string;
+  line: number;
+}
+
+export interface LaidOutSection {
+  /** Text between the brackets, as written. */
+  header: string;
+  line: number;
+  /** The name the loader files this section under, or undefined when the loader drops it. */
+  loaderName: string | undefined;
+  keys: LaidOutKey[];
+}
+
+/** Section types the loader knows in `[type name]` headers (IniSectionType of @smithy/types). */
+const KNOWN_SECTION_TYPES = new Set(["profile", "sso-session", "services"]);
+
+/**
+ * The loader's header grammar: `type name` with one blank, the name optionally in matching quotes and made of
+ * letters, digits and `_ - @ + . % : /`. Any other header is used whole as the section name.
+ */
+const TYPED_HEADER = /^([A-Za-z0-9_-]+)\s(["']?)([A-Za-z0-9_\-@+.%:/]+)\2$/;
+
+/** The loader ends a line at `#` or `;` that starts the line or follows a blank (so `a#b` keeps its `#`). */
+const COMMENT_START = /(^|\s)[;#]/;
+
+/** Splits a header into what the loader makes of it. */
+export function loaderSectionName(header: string): { type?: string; name: string } | undefined {
+  const typed = TYPED_HEADER.exec(header);
+  if (!typed) return { name: header };
+  const [, type = "", , name = ""] = typed;
+  return KNOWN_SECTION_TYPES.has(type) ? { type, name } : undefined;
+}
+
+export function layOutIni(text: string, file: string): LaidOutSection[] {
+  const sections: LaidOutSection[] = [];
+  let current: LaidOutSection | undefined;
+  let subSection: string | undefined;
+  // Indentation of the last top-level `key = value` line, to catch lines configparser would glue onto it.
+  let lastKeyIndent: number | undefined;
+  let seenKeys = new Map<string, number>();
+  const lines = text.split(/\r?\n/);
+
+  for (let index = 0; index < lines.length; index++) {
+    const raw = lines[index] ?? "";
+    const lineNumber = index + 1;
+    const content = (raw.split(COMMENT_START)[0] ?? "").trim();
+    if (content === "") continue;
+    const where = current
+      ? `${file}, section [${current.header}], line ${lineNumber}`
+      : `${file}, line ${lineNumber}`;
+
+    if (content.startsWith("[")) {
+      if (!content.endsWith("]")) {
+        throw new ConfigError(`${file}, line ${lineNumber}: the section header has no closing "]".`, {
+          hint: "Write section headers as [profile NAME] (config file) or [NAME] (credentials file).",
+        });
+      }
+      const header = content.slice(1, -1);
+      guardAgainstPrototypeNames(header, file, lineNumber);
+      const named = loaderSectionName(header);
+      current = {
+        header,
+        line: lineNumber,
+        loaderName: named && (named.type ? `${named.type}.${named.name}` : named.name),
+        keys: [],
+      };
+      sections.push(current);
+      subSection = undefined;
+      lastKeyIndent = undefined;
+      seenKeys = new Map();
+      continue;
+    }
+
+    const equals = content.indexOf("=");
+    const keyText = equals > 0 ? content.slice(0, equals).trim() : undefined;
+    if (!current) {
+      throw new ConfigError(
+        `${file}, line ${lineNumber}: ${keyText ? `key ${keyText}` : "a line"} comes before any [section] header.`,
+        {
+          hint: "Move it under a [profile NAME] (config file) or [NAME] (credentials file) section, or delete it.",
+        },
+      );
+    }
+    if (equals < 0) {
+      const colon = content.indexOf(":") > 0;
+      throw new ConfigError(`${where}: this line is not "key = value".`, {
+        hint: colon
+          ? 'Use "=" between key and value: AWS SDKs ignore "key: value" lines.'
+          : "Write one setting per line as key = value, or start the line with # to make it a comment.",
+      });
+    }
+    if (!keyText) {
+      throw new ConfigError(`${where}: the line has a value but no key before "=".`, {
+        hint: "Write one setting per line as key = value.",
+      });
+    }
+    guardAgainstPrototypeNames(keyText, file, lineNumber);
+
+    const indent = raw.length - raw.trimStart().length;
+    const value = content.slice(equals + 1).trim();
+    if (value === "") {
+      // The loader reads `key =` as the start of an indented sub-section (`s3 =` then `  max_… = 10`).
+      subSection = keyText;
+      lastKeyIndent = undefined;
+      continue;
+    }
+    if (subSection !== undefined && indent === 0) subSection = undefined;
+    if (subSection === undefined && lastKeyIndent !== undefined && indent > lastKeyIndent) {
+      throw new ConfigError(`${where}: key ${keyText} is indented under the line before it.`, {
+        hint: "The AWS CLI reads an indented line as more of the previous value, AWS SDKs as a key of its own; remove the indentation.",
+      });
+    }
+    if (subSection === undefined) lastKeyIndent = indent;
+
+    const loaderKey = subSection === undefined ? keyText : `${subSection}.${keyText}`;
+    const folded = loaderKey.toLowerCase();
+    const earlier = seenKeys.get(folded);
+    if (earlier !== undefined) {
+      throw new ConfigError(
+        `${where}: key ${keyText} is set twice in section [${current.header}] (lines ${earlier} and ${lineNumber}).`,
+        { hint: "Keys are case-insensitive; keep one of the two lines." },
+      );
+    }
+    seenKeys.set(folded, lineNumber);
+    current.keys.push({ loaderKey, line: lineNumber });
+  }
+  return sections;
+}
+
+/**
+ * The loader stores sections and keys as properties of plain objects, so a name such as `__proto__` or
+ * `constructor` is either refused by it or silently lost (and may touch Object.prototype). Refuse them here.
+ */
+function guardAgainstPrototypeNames(text: string, file: string, line: number): void {
+  const words = text.split(/[\s"'.]+/);
+  for (const word of words) {
+    if (word !== "" && word in Object.prototype) {
+      throw new ConfigError(`${file}, line ${line}: the name "${word}" cannot be used in AWS config files.`, {
+        hint: "AWS SDKs for JavaScript cannot read a section or key with this name; rename it.",
+      });
+    }
+  }
+}

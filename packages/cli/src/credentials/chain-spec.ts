@@ -1,0 +1,53 @@
+// The plain data the planner reads: where the first credentials come from, the role hops, the target's settings.
+// `from-resolved-profile.ts` builds it from config/'s resolved profile; tests build it by hand.
+
+export interface RoleHop {
+  /** The profile that names this role (for messages and the MFA prompt). */
+  profile: string;
+  roleArn: string;
+  mfaSerial?: string;
+  externalId?: string;
+  roleSessionName?: string;
+  durationSeconds?: number;
+  sessionTags?: Record<string, string>;
+  transitiveSessionTags?: string[];
+  sourceIdentity?: string;
+  region?: string;
+}
+
+/**
+ * The first credentials of the chain.
+ * - `long-term`: an IAM user's keys kept in the vault (or, for compatibility, in the credentials file).
+ * - `given`: credentials obtained elsewhere (environment variables, a credential_process, a container
+ *   endpoint): used as they are, never traded for a session token, never cached by us.
+ */
+export type SourceSpec =
+  | { kind: "long-term"; profile: string; mfaSerial?: string }
+  | { kind: "given"; profile: string; origin: GivenOrigin };
+
+/** Where `given` credentials come from; `given-credentials.ts` fetches each. */
+export type GivenOrigin =
+  | { type: "environment" }
+  | { type: "process"; command: string }
+  | { type: "ec2-metadata" }
+  | { type: "ecs-container" };
+
+export interface CredentialChainSpec {
+  /** The profile the user named. */
+  profile: string;
+  source: SourceSpec;
+  /** In order: hops[0] is assumed with the source's credentials, hops[i] with those of hops[i-1]. */
+  hops: RoleHop[];
+  /** The target's own mfa_serial; for zero hops it is the device GetSessionToken uses. */
+  mfaSerial?: string;
+  region?: string;
+  endpointUrl?: string;
+}
+
+/** What the command line may override. */
+export interface ChainOptions {
+  /** --duration: the role's session (or, with no role, the session token's) lifetime in seconds. */
+  durationSeconds?: number;
+  /** --region: where STS is called and what the outputs announce. */
+  region?: string;
+}

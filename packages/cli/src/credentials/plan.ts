@@ -1,0 +1,199 @@
+// Plans the STS calls that turn a profile's source credentials into the profile's credentials (pure).
+//
+// The rules, as aws-vault's fork settled them after years of issues (99designs#246/#263/#351, ByteNess#290):
+// - zero roles: GetSessionToken from the long-term keys, with MFA when there is an mfa_serial and without it
+//   otherwise. Without MFA we still trade the keys for a session token, as aws-vault does by default: the
+//   IAM user's secret then never leaves tobira (no child environment, no credential_process consumer ever
+//   sees it) and whatever leaks expires. The price: such a session cannot call IAM unless MFA was used.
+// - roles behind an MFA device of the source user: ONE GetSessionToken with MFA, cached per source key and
+//   device, then AssumeRole without a code. The session carries aws:MultiFactorAuthPresent, so trust
+//   policies requiring MFA accept it, and every role profile of that user shares one code.
+// - a single role asked for more than an hour: AWS treats AssumeRole from session-token credentials as
+//   chaining (one hour at most), so such a role is assumed straight from the long-term keys, with the code.
+// - two roles or more: every hop after the first credentials is chained, so each is capped at one hour; the
+//   plan carries one note saying so when a longer duration was asked for.
+import type { ChainOptions, CredentialChainSpec, RoleHop, SourceSpec } from "./chain-spec.js";
+import { CredentialSettingError } from "./errors.js";
+
+export const ONE_HOUR = 3600;
+/** A working day and then some: one MFA code in the morning lasts until evening. */
+export const DEFAULT_SESSION_TOKEN_SECONDS = 12 * ONE_HOUR;
+export const DEFAULT_ROLE_SECONDS = ONE_HOUR;
+export const DEFAULT_REGION = "us-east-1";
+
+export interface SessionTokenStep {
+  kind: "session-token";
+  /** The profile whose long-term keys call GetSessionToken. */
+  profile: string;
+  /** MFA device whose code this call sends; absent → no MFA. */
+  serial?: string;
+  durationSeconds: number;
+  region: string;
+  endpointUrl?: string;
+}
+
+export interface AssumeRoleStep {
+  kind: "assume-role";
+  profile: string;
+  roleArn: string;
+  /** MFA device whose code this call sends; absent → the caller's credentials already carry MFA, or none is needed. */
+  serial?: string;
+  externalId?: string;
+  /** Explicit role_session_name; absent → the IAM user's name, found once and cached. */
+  sessionName?: string;
+  durationSeconds: number;
+  sessionTags?: Record<string, string>;
+  transitiveSessionTags?: string[];
+  sourceIdentity?: string;
+  region: string;
+  endpointUrl?: string;
+}
+
+export type CredentialStep = SessionTokenStep | AssumeRoleStep;
+
+export interface CredentialPlan {
+  profile: string;
+  source: SourceSpec;
+  /** In order; empty when the source's credentials are the answer (a `given` source and no role). */
+  steps: CredentialStep[];
+  /** Said once on stderr when the plan actually calls STS. */
+  notes: string[];
+  /** The region the outputs announce (AWS_REGION); absent when nothing names one. */
+  region?: string;
+  endpointUrl?: string;
+}
+
+export function planCredentials(spec: CredentialChainSpec, options: ChainOptions = {}): CredentialPlan {
+  const region = options.region ?? spec.region;
+  const stsRegion = (hop?: RoleHop) => options.region ?? hop?.region ?? spec.region ?? DEFAULT_REGION;
+  const endpoint = spec.endpointUrl === undefined ? {} : { endpointUrl: spec.endpointUrl };
+  const base = { profile: spec.profile, source: spec.source, region, endpointUrl: spec.endpointUrl };
+  const notes: string[] = [];
+
+  if (options.durationSeconds !== undefined) checkWholeSeconds(options.durationSeconds, "--duration");
+
+  if (spec.hops.length === 0) {
+    if (spec.source.kind === "given") return { ...base, steps: [], notes };
+    const durationSeconds = options.durationSeconds ?? DEFAULT_SESSION_TOKEN_SECONDS;
+    checkRange(durationSeconds, 900, 129600, "GetSessionToken duration", spec.profile);
+    const serial = spec.mfaSerial ?? spec.source.mfaSerial;
+    const step: SessionTokenStep = {
+      kind: "session-token",
+      profile: spec.source.profile,
+      ...(serial === undefined ? {} : { serial }),
+      durationSeconds,
+      region: stsRegion(),
+      ...endpoint,
+    };
+    return { ...base, steps: [step], notes };
+  }
+
+  // The role's duration: --duration applies to the profile the user named, i.e. the last hop.
+  const requested = spec.hops.map((hop, i) => {
+    const asked =
+      i === spec.hops.length - 1 ? (options.durationSeconds ?? hop.durationSeconds) : hop.durationSeconds;
+    const seconds = asked ?? DEFAULT_ROLE_SECONDS;
+    checkRange(seconds, 900, 43200, "duration_seconds", hop.profile);
+    return seconds;
+  });
+
+  const steps: CredentialStep[] = [];
+  // Serials whose MFA context the current credentials already carry: a later hop naming one sends no code.
+  const carried = new Set<string>();
+  let chained = false;
+  let next = 0;
+
+  const first = spec.hops[0]!;
+  if (spec.source.kind === "long-term") {
+    const serial = first.mfaSerial ?? spec.source.mfaSerial;
+    const singleLongRole = spec.hops.length === 1 && requested[0]! > ONE_HOUR;
+    if (serial !== undefined && !singleLongRole) {
+      steps.push({
+        kind: "session-token",
+        profile: spec.source.profile,
+        serial,
+        durationSeconds: DEFAULT_SESSION_TOKEN_SECONDS,
+        region: stsRegion(),
+        ...endpoint,
+      });
+      carried.add(serial);
+      chained = true;
+    } else if (serial !== undefined) {
+      // Straight from the long-term keys with the code. When only the source names a device, the code still
+      // goes along: the user's own policy may deny everything without MFA, and a code on the call satisfies it.
+      steps.push(assumeRoleStep(first, requested[0]!, serial, stsRegion(first), spec.endpointUrl));
+      carried.add(serial);
+      chained = true;
+      next = 1;
+    }
+  }
+
+  let capped = false;
+  for (let i = next; i < spec.hops.length; i++) {
+    const hop = spec.hops[i]!;
+    let seconds = requested[i]!;
+    if (chained && seconds > ONE_HOUR) {
+      seconds = ONE_HOUR;
+      capped = true;
+    }
+    const serial = hop.mfaSerial !== undefined && !carried.has(hop.mfaSerial) ? hop.mfaSerial : undefined;
+    steps.push(assumeRoleStep(hop, seconds, serial, stsRegion(hop), spec.endpointUrl));
+    if (serial !== undefined) carried.add(serial);
+    chained = true;
+  }
+
+  if (capped) {
+    notes.push(
+      `profile '${spec.profile}': roles assumed with temporary credentials (role chaining) last at most one hour; ` +
+        "the longer duration asked for was capped to 3600 seconds",
+    );
+  }
+  return { ...base, steps, notes };
+}
+
+function assumeRoleStep(
+  hop: RoleHop,
+  durationSeconds: number,
+  serial: string | undefined,
+  region: string,
+  endpointUrl: string | undefined,
+): AssumeRoleStep {
+  if (hop.roleSessionName !== undefined && !/^[\w+=,.@-]{2,64}$/.test(hop.roleSessionName)) {
+    throw new CredentialSettingError(
+      `profile '${hop.profile}': role_session_name '${hop.roleSessionName}' is not a valid session name`,
+      { hint: "use 2 to 64 characters among letters, digits and + = , . @ _ -" },
+    );
+  }
+  return {
+    kind: "assume-role",
+    profile: hop.profile,
+    roleArn: hop.roleArn,
+    ...(serial === undefined ? {} : { serial }),
+    ...(hop.externalId === undefined ? {} : { externalId: hop.externalId }),
+    ...(hop.roleSessionName === undefined ? {} : { sessionName: hop.roleSessionName }),
+    durationSeconds,
+    ...(hop.sessionTags === undefined ? {} : { sessionTags: hop.sessionTags }),
+    ...(hop.transitiveSessionTags === undefined ? {} : { transitiveSessionTags: hop.transitiveSessionTags }),
+    ...(hop.sourceIdentity === undefined ? {} : { sourceIdentity: hop.sourceIdentity }),
+    region,
+    ...(endpointUrl === undefined ? {} : { endpointUrl }),
+  };
+}
+
+function checkWholeSeconds(value: number, what: string): void {
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new CredentialSettingError(`${what} must be a whole number of seconds, got ${value}`, {
+      hint: "for example --duration 3600",
+    });
+  }
+}
+
+function checkRange(value: number, min: number, max: number, what: string, profile: string): void {
+  checkWholeSeconds(value, what);
+  if (value < min || value > max) {
+    throw new CredentialSettingError(
+      `profile '${profile}': ${what} ${value} is outside what AWS accepts (${min}–${max} seconds)`,
+      { hint: `choose a duration between ${min} and ${max} seconds` },
+    );
+  }
+}

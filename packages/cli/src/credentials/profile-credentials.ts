@@ -1,0 +1,106 @@
+// The credentials of a named profile, as every output (exec, export, credential-process, serve) gets them:
+// config → plan → cached providers, with the vault, the MFA drivers and the AWS SDK loaded only on a miss.
+import { answerFromCache, planMemoKey, rememberPlan } from "./cache-hit.js";
+import { FileCacheLock } from "./cache-lock-file.js";
+import { chainSpecFromProfile, mfaSettingsFor } from "./from-resolved-profile.js";
+import { type CredentialPlan, planCredentials } from "./plan.js";
+import type { AwsCredentials, MfaRunner } from "./ports.js";
+import { resolveCredentials } from "./resolve-credentials.js";
+import { defaultSessionCacheLocation, FileSessionCache } from "./session-cache-file.js";
+
+export interface ProfileCredentialOptions {
+  /** --mfa-code: answers the first code asked for. */
+  mfaCode?: string;
+  /** --mfa-prompt: terminal | ykman | command. */
+  mfaPrompt?: string;
+  /** --duration, in seconds. */
+  durationSeconds?: number;
+  /** --region. */
+  region?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Where one-line notices go; stderr by default (never stdout: credential-process owns it). */
+  notice?: (line: string) => void;
+}
+
+export interface ProfileCredentials {
+  profile: string;
+  credentials: AwsCredentials;
+  region?: string;
+  /** The effective endpoint (AWS_ENDPOINT_URL or the profile's endpoint_url), when there is one. */
+  endpointUrl?: string;
+  plan: CredentialPlan;
+  fromCache: boolean;
+  stsCalls: number;
+}
+
+export async function credentialsForProfile(
+  profile: string,
+  options: ProfileCredentialOptions = {},
+): Promise<ProfileCredentials> {
+  const env = options.env ?? process.env;
+  const notice = options.notice ?? ((line: string) => process.stderr.write(`tobira: ${line}\n`));
+  const cache = new FileSessionCache(defaultSessionCacheLocation(env));
+  const memoKey = await planMemoKey({
+    profile,
+    env,
+    ...(options.durationSeconds === undefined ? {} : { durationSeconds: options.durationSeconds }),
+    ...(options.region === undefined ? {} : { region: options.region }),
+  });
+  const hit = await answerFromCache(cache, memoKey);
+  if (hit) return answer(profile, hit.plan, { credentials: hit.credentials, fromCache: true, stsCalls: 0 });
+
+  // A miss (or a changed config): read the files, plan, and run the cached providers.
+  const { loadConfigFiles, resolveProfile } = await import("../config/index.js");
+  const files = await loadConfigFiles({ env });
+  // Without `storedKeys`: listing the vault would open it on every call. A profile with nothing else in the
+  // files is taken as an IAM user whose keys the vault holds, which is what storedKeys would say anyway.
+  const resolved = resolveProfile(files, profile, { env });
+  const plan = planCredentials(chainSpecFromProfile(resolved), {
+    ...(options.durationSeconds === undefined ? {} : { durationSeconds: options.durationSeconds }),
+    ...(options.region === undefined ? {} : { region: options.region }),
+  });
+  const result = await resolveCredentials(plan, {
+    cache,
+    lock: new FileCacheLock((name) => cache.lockPath(name)),
+    longTermKeys: async () => {
+      const { openLongTermKeyStore } = await import("./vault-key-store.js");
+      const fileKeys = resolved.source.kind === "static" ? resolved.source.fromFile : undefined;
+      return openLongTermKeyStore(env, fileKeys, notice);
+    },
+    mfa: async () => {
+      const { createMfaSource, withMfaRetry } = await import("../mfa/index.js");
+      const source = createMfaSource({
+        profileSettings: mfaSettingsFor(files, resolved),
+        ...(options.mfaCode === undefined ? {} : { cliMfaCode: options.mfaCode }),
+        ...(options.mfaPrompt === undefined ? {} : { cliPrompt: options.mfaPrompt }),
+        env,
+      });
+      const runner: MfaRunner = (request, call) =>
+        withMfaRetry(source, call, { profile: request.profile, serial: request.serial });
+      return runner;
+    },
+    givenCredentials: async (source) => {
+      const { fetchGivenCredentials } = await import("./given-credentials.js");
+      return fetchGivenCredentials(source.profile, source.origin, env);
+    },
+    notice,
+  });
+  await rememberPlan(cache, memoKey, plan);
+  return answer(profile, plan, result);
+}
+
+function answer(
+  profile: string,
+  plan: CredentialPlan,
+  result: { credentials: AwsCredentials; fromCache: boolean; stsCalls: number },
+): ProfileCredentials {
+  return {
+    profile,
+    credentials: result.credentials,
+    ...(plan.region === undefined ? {} : { region: plan.region }),
+    ...(plan.endpointUrl === undefined ? {} : { endpointUrl: plan.endpointUrl }),
+    plan,
+    fromCache: result.fromCache,
+    stsCalls: result.stsCalls,
+  };
+}

@@ -1,0 +1,69 @@
+// Moves every key and cached session from one backend to another: copy, verify, then remove from the source.
+import { isDeepStrictEqual } from "node:util";
+import { TobiraError } from "../errors.js";
+import type { CachedSession, LongTermKey, Vault } from "./vault.js";
+
+export interface MigrationResult {
+  keys: number;
+  sessions: number;
+}
+
+/**
+ * Copies all items of `from` into `to`, reads each back to verify it, and only then removes them from `from`.
+ * A profile already in `to` with a different key stops the migration before anything is written, unless
+ * `overwrite`. Any failure before the removal step leaves `from` exactly as it was.
+ */
+export async function migrateVault(
+  from: Vault,
+  to: Vault,
+  options: { overwrite?: boolean } = {},
+): Promise<MigrationResult> {
+  const keys = new Map<string, LongTermKey>();
+  for (const profile of await from.keys.list()) {
+    const key = await from.keys.get(profile);
+    if (key) keys.set(profile, key);
+  }
+  const sessions = new Map<string, CachedSession>();
+  for (const info of await from.sessions.list()) {
+    const session = await from.sessions.get(info.cacheKey);
+    if (session) sessions.set(info.cacheKey, session);
+  }
+
+  if (!options.overwrite) {
+    const clashes: string[] = [];
+    for (const [profile, key] of keys) {
+      const existing = await to.keys.get(profile);
+      if (existing && !isDeepStrictEqual(existing, key)) clashes.push(profile);
+    }
+    if (clashes.length > 0) {
+      throw new TobiraError(`the ${to.backend} vault already holds other keys for: ${clashes.join(", ")}`, {
+        hint: "remove them there first, or run `tobira vault migrate` with --overwrite; nothing was changed",
+      });
+    }
+  }
+
+  for (const [profile, key] of keys) await to.keys.set(profile, key);
+  for (const [cacheKey, session] of sessions) await to.sessions.set(cacheKey, session);
+
+  for (const [profile, key] of keys) {
+    if (!isDeepStrictEqual(await to.keys.get(profile), key)) {
+      throw new TobiraError(
+        `the key of '${profile}' did not read back the same from the ${to.backend} vault`,
+        {
+          hint: `the ${from.backend} vault was left as it was; check the ${to.backend} vault and try again`,
+        },
+      );
+    }
+  }
+  for (const [cacheKey, session] of sessions) {
+    if (!isDeepStrictEqual(await to.sessions.get(cacheKey), session)) {
+      throw new TobiraError(`a cached session did not read back the same from the ${to.backend} vault`, {
+        hint: `the ${from.backend} vault was left as it was; check the ${to.backend} vault and try again`,
+      });
+    }
+  }
+
+  for (const profile of keys.keys()) await from.keys.remove(profile);
+  for (const cacheKey of sessions.keys()) await from.sessions.remove(cacheKey);
+  return { keys: keys.size, sessions: sessions.size };
+}

@@ -1,0 +1,372 @@
+// exec, export and credential-process as a user runs them: the built CLI, alice's key in a file vault, MFA
+// codes from the sandbox through tobira_mfa_process, the sandbox's audit log as the witness of every STS call.
+// Needs `npm run build` first.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { parseEnv } from "node:util";
+import { startSandbox } from "../../../sandbox/src/index.js";
+import { FileSessionCache } from "../../src/credentials/session-cache-file.js";
+import { FileVault } from "../../src/vault/file-vault.js";
+import { fixedPassphrase } from "../../src/vault/passphrase-source.js";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const launcher = join(here, "tobira-with-outputs.mjs");
+const tobiraBin = join(here, "..", "..", "bin", "tobira.js");
+const builtEntry = join(here, "..", "..", "dist", "src", "commands", "credential-process.js");
+const AWS_CLI_V2 = process.env.TOBIRA_AWS_CLI || "/usr/bin/aws";
+const ALICE_MFA = "arn:aws:iam::111111111111:mfa/alice";
+const PASSPHRASE = "correct horse battery staple";
+
+interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+interface AuditLine {
+  service: string;
+  action: string;
+  principalArn?: string;
+  mfa?: boolean;
+  decision: string;
+}
+
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { input?: string; onStdout?: (text: string, pid: number) => void } = {},
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+      options.onStdout?.(stdout, child.pid!);
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    child.stdin.end(options.input ?? "");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+describe("exec, export and credential-process against the sandbox", {
+  skip: !existsSync(builtEntry) && "run `npm run build` first",
+}, () => {
+  const root = mkdtempSync(join(tmpdir(), "tobira-outputs-"));
+  const stateDir = join(root, "sandbox");
+  const mfaLog = join(root, "mfa-calls.log");
+  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  let env: NodeJS.ProcessEnv;
+  let aliceKey: { id: string; secret: string };
+
+  const tobira = (args: string[], extra: NodeJS.ProcessEnv = {}, options = {}) =>
+    run(process.execPath, [launcher, ...args], { ...env, ...extra }, options);
+  const audit = (): AuditLine[] =>
+    (existsSync(join(stateDir, "audit.jsonl")) ? readFileSync(join(stateDir, "audit.jsonl"), "utf8") : "")
+      .split("\n")
+      .filter((line) => line !== "")
+      .map((line) => JSON.parse(line) as AuditLine);
+  const stsLines = (from: number) =>
+    audit()
+      .slice(from)
+      .filter((line) => line.service === "sts");
+  const mfaPrompts = () =>
+    existsSync(mfaLog) ? readFileSync(mfaLog, "utf8").split("\n").filter(Boolean).length : 0;
+  const json = (result: RunResult) => {
+    assert.equal(result.code, 0, `exit ${result.code}: ${result.stderr}`);
+    return JSON.parse(result.stdout) as Record<string, string | number>;
+  };
+
+  before(async () => {
+    sandbox = await startSandbox({ stateDir });
+    const credentialsText = readFileSync(join(stateDir, "credentials"), "utf8");
+    const match = /\[alice\]\s+aws_access_key_id = (\S+)\s+aws_secret_access_key = (\S+)/.exec(
+      credentialsText,
+    );
+    assert.ok(match, "the sandbox wrote alice's key");
+    aliceKey = { id: match[1]!, secret: match[2]! };
+    // As `tobira add alice` would: the key in an encrypted file vault (a cheap scrypt cost for the test).
+    const vault = new FileVault({
+      path: join(root, "vault"),
+      passphrase: fixedPassphrase(PASSPHRASE),
+      kdf: { log2N: 12, r: 8, p: 1 },
+    });
+    await vault.keys.set("alice", {
+      accessKeyId: aliceKey.id,
+      secretAccessKey: aliceKey.secret,
+      addedAt: new Date().toISOString(),
+    });
+    // mfa_process: a script that notes each call (one line = one prompt) and asks the sandbox for the code.
+    const mfaScript = join(root, "mfa-code.sh");
+    writeFileSync(
+      mfaScript,
+      `#!/bin/sh\necho "$$" >> '${mfaLog}'\nexec '${process.execPath}' '${tobiraBin}' sandbox mfa-code '${ALICE_MFA}' --state '${stateDir}'\n`,
+      { mode: 0o700 },
+    );
+    const config = readFileSync(join(stateDir, "config"), "utf8")
+      .replace("[profile alice]\n", `[profile alice]\ntobira_mfa_process = ${mfaScript}\n`)
+      .concat(
+        `\n[profile switch-cli]\nregion = ap-northeast-1\ncredential_process = ${process.execPath} ${launcher} credential-process switch\n`,
+      );
+    writeFileSync(join(root, "config"), config);
+    const base: NodeJS.ProcessEnv = {};
+    for (const [key, value] of Object.entries(process.env)) {
+      if (!key.startsWith("AWS_") && !key.startsWith("TOBIRA_")) base[key] = value;
+    }
+    env = {
+      ...base,
+      AWS_CONFIG_FILE: join(root, "config"),
+      // No plain keys anywhere: alice's key lives only in the vault.
+      AWS_SHARED_CREDENTIALS_FILE: join(root, "no-credentials-file"),
+      AWS_EC2_METADATA_DISABLED: "true",
+      AWS_PAGER: "",
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      TOBIRA_BACKEND: "file",
+      TOBIRA_VAULT_FILE: join(root, "vault"),
+      TOBIRA_VAULT_PASSPHRASE: PASSPHRASE,
+      TOBIRA_CACHE_DIR: join(root, "cache"),
+      TOBIRA_RUNTIME_DIR: join(root, "run"),
+    };
+  });
+
+  after(async () => {
+    await sandbox?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("twenty parallel credential-process project-a: one MFA prompt, one GetSessionToken, one AssumeRole", async () => {
+    const start = audit().length;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => tobira(["credential-process", "project-a"])),
+    );
+    const outputs = results.map(json);
+    for (const out of outputs) {
+      assert.equal(out.Version, 1);
+      assert.deepEqual(Object.keys(out).sort(), [
+        "AccessKeyId",
+        "Expiration",
+        "SecretAccessKey",
+        "SessionToken",
+        "Version",
+      ]);
+      assert.equal(out.AccessKeyId, outputs[0]!.AccessKeyId);
+    }
+    const lines = stsLines(start);
+    assert.equal(mfaPrompts(), 1);
+    assert.equal(lines.filter((l) => l.action === "GetSessionToken").length, 1);
+    assert.equal(lines.filter((l) => l.action === "AssumeRole").length, 1);
+    assert.ok(lines.every((l) => l.decision === "Allow"));
+  });
+
+  it("exec switch runs a child whose SDK call acts as the assumed role, session named alice; one MFA code, vault closed", async () => {
+    const start = audit().length;
+    const child = [
+      "-e",
+      `const { STSClient, GetCallerIdentityCommand } = await import(${JSON.stringify(import.meta.resolve("@aws-sdk/client-sts"))});
+       const id = await new STSClient({}).send(new GetCallerIdentityCommand({}));
+       const leaked = Object.keys(process.env).filter((k) => k === "AWS_PROFILE" || k === "TOBIRA_VAULT_PASSPHRASE");
+       console.log(JSON.stringify({ arn: id.Arn, profile: process.env.TOBIRA_PROFILE, region: process.env.AWS_REGION,
+         endpoint: process.env.AWS_ENDPOINT_URL, expiration: process.env.AWS_CREDENTIAL_EXPIRATION, leaked }));`,
+      "--input-type=module",
+    ];
+    const result = await tobira(["exec", "switch", "--", process.execPath, ...child], {
+      AWS_PROFILE: "project-b",
+      // A wrong passphrase proves the vault stays closed: the session token cached for project-a is reused.
+      TOBIRA_VAULT_PASSPHRASE: "not the passphrase",
+    });
+    assert.equal(result.code, 0, result.stderr);
+    const seen = JSON.parse(result.stdout);
+    assert.equal(seen.arn, "arn:aws:sts::222222222222:assumed-role/Role-for-switch/alice");
+    assert.equal(seen.profile, "switch");
+    assert.equal(seen.region, "ap-northeast-1");
+    assert.equal(seen.endpoint, sandbox.endpoint);
+    assert.ok(Date.parse(seen.expiration) > Date.now());
+    assert.deepEqual(seen.leaked, []);
+    // project-a (above) and switch together cost one code: the session token was reused.
+    assert.equal(mfaPrompts(), 1);
+    assert.equal(audit().filter((l) => l.action === "GetSessionToken" && l.mfa === true).length, 1);
+    const tobiraCalls = stsLines(start).filter((l) => l.action !== "GetCallerIdentity");
+    assert.deepEqual(
+      tobiraCalls.map((l) => l.action),
+      ["AssumeRole"],
+    );
+    assert.equal(tobiraCalls[0]!.principalArn, "arn:aws:iam::111111111111:user/alice");
+  });
+
+  it("a second credential-process switch is answered from the cache: no STS call at all", async () => {
+    const first = json(await tobira(["credential-process", "switch"]));
+    const start = audit().length;
+    // A wrong passphrase, as a stand-in for none at all: a hit never opens the vault.
+    const second = await tobira(["credential-process", "switch"], {
+      TOBIRA_VAULT_PASSPHRASE: "not the passphrase",
+    });
+    assert.deepEqual(json(second), first);
+    assert.equal(second.stderr, "");
+    assert.equal(audit().length, start);
+  });
+
+  it("the AWS CLI v2 uses credential-process through credential_process", {
+    skip: !existsSync(AWS_CLI_V2) && "no AWS CLI v2",
+  }, async () => {
+    const start = audit().length;
+    const result = await run(
+      AWS_CLI_V2,
+      [
+        "sts",
+        "get-caller-identity",
+        "--profile",
+        "switch-cli",
+        "--endpoint-url",
+        sandbox.endpoint,
+        "--output",
+        "json",
+      ],
+      env,
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(
+      JSON.parse(result.stdout).Arn,
+      "arn:aws:sts::222222222222:assumed-role/Role-for-switch/alice",
+    );
+    // The only call is the AWS CLI's own GetCallerIdentity: tobira answered from its cache.
+    assert.deepEqual(
+      stsLines(start).map((l) => [l.action, l.principalArn]),
+      [["GetCallerIdentity", "arn:aws:sts::222222222222:assumed-role/Role-for-switch/alice"]],
+    );
+  });
+
+  it("export: env, dotenv and json read back to the same credentials", async () => {
+    const expected = json(await tobira(["credential-process", "switch"]));
+    const viaBash = await run(
+      "bash",
+      ["-c", `eval "$("$0" "$1" export switch)" && env`, process.execPath, launcher],
+      {
+        ...env,
+        AWS_PROFILE: "switch",
+      },
+    );
+    assert.equal(viaBash.code, 0, viaBash.stderr);
+    const shellEnv = parseEnv(
+      viaBash.stdout
+        .split("\n")
+        .filter((l) => /^[A-Z_]+=/.test(l))
+        .join("\n"),
+    );
+    assert.equal(shellEnv.AWS_ACCESS_KEY_ID, expected.AccessKeyId);
+    assert.equal(shellEnv.AWS_SECRET_ACCESS_KEY, expected.SecretAccessKey);
+    assert.equal(shellEnv.AWS_SESSION_TOKEN, expected.SessionToken);
+    assert.equal(shellEnv.AWS_CREDENTIAL_EXPIRATION, expected.Expiration);
+    assert.equal(shellEnv.AWS_REGION, "ap-northeast-1");
+    assert.equal(shellEnv.AWS_PROFILE, undefined, "export unsets AWS_PROFILE");
+
+    const dotenv = await tobira(["export", "switch", "--format", "dotenv"]);
+    assert.equal(dotenv.code, 0, dotenv.stderr);
+    assert.equal(parseEnv(dotenv.stdout).AWS_SESSION_TOKEN, expected.SessionToken);
+    const asJson = json(await tobira(["export", "switch", "--format", "json"]));
+    assert.equal(asJson.AWS_SECRET_ACCESS_KEY, expected.SecretAccessKey);
+    assert.equal(asJson.AWS_ENDPOINT_URL, sandbox.endpoint);
+
+    const bad = await tobira(["export", "switch", "--format", "csh"]);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /csh/);
+  });
+
+  it("exec returns the child's exit code, refuses to nest without --force, and starts $SHELL without a command", async () => {
+    assert.equal((await tobira(["exec", "switch", "--", process.execPath, "-e", "process.exit(3)"])).code, 3);
+    const nested = await tobira(["exec", "switch", "--", "true"], { TOBIRA_PROFILE: "project-a" });
+    assert.notEqual(nested.code, 0);
+    assert.match(nested.stderr, /already inside `tobira exec` for profile 'project-a'/);
+    assert.match(nested.stderr, /--force/);
+    assert.equal(
+      (await tobira(["exec", "switch", "--force", "--", "true"], { TOBIRA_PROFILE: "project-a" })).code,
+      0,
+    );
+    const shell = await tobira(
+      ["exec", "switch"],
+      { SHELL: "/bin/sh" },
+      { input: 'echo "in $TOBIRA_PROFILE"\nexit 4\n' },
+    );
+    assert.equal(shell.code, 4);
+    assert.equal(shell.stdout, "in switch\n");
+    const missing = await tobira(["exec", "switch", "--", "no-such-command-xyz"]);
+    assert.equal(missing.code, 127);
+    assert.match(missing.stderr, /command not found: no-such-command-xyz/);
+  });
+
+  it("exec passes SIGTERM, SIGINT and SIGHUP on to the child and reports 128+N when the signal ends it", async () => {
+    const trap = `process.on("SIGTERM", () => { console.log("child got SIGTERM"); process.exit(7); });
+      setInterval(() => {}, 1000); console.log("ready");`;
+    const kill = (signal: NodeJS.Signals) => (text: string, pid: number) => {
+      if (text === "ready\n") process.kill(pid, signal);
+    };
+    const trapped = await tobira(
+      ["exec", "switch", "--", process.execPath, "-e", trap],
+      {},
+      { onStdout: kill("SIGTERM") },
+    );
+    assert.equal(trapped.stdout, "ready\nchild got SIGTERM\n");
+    assert.equal(trapped.code, 7);
+    const idle = `setInterval(() => {}, 1000); console.log("ready");`;
+    for (const [signal, number] of [
+      ["SIGINT", 2],
+      ["SIGHUP", 1],
+      ["SIGTERM", 15],
+    ] as const) {
+      const result = await tobira(
+        ["exec", "switch", "--", process.execPath, "-e", idle],
+        {},
+        { onStdout: kill(signal) },
+      );
+      assert.equal(result.code, 128 + number, `${signal}: ${result.stderr}`);
+    }
+  });
+
+  it("expired cached sessions are ignored and replaced (a new code, new STS calls)", async () => {
+    const cache = new FileSessionCache({ cacheDir: join(root, "cache"), keyDir: join(root, "run") });
+    const past = new Date(Date.now() - 60_000).toISOString();
+    for (const { key, entry } of await cache.list()) {
+      if (entry.credentials) {
+        await cache.put(key, {
+          ...entry,
+          expiresAt: past,
+          credentials: { ...entry.credentials, expiration: past },
+        });
+      }
+    }
+    const promptsBefore = mfaPrompts();
+    const start = audit().length;
+    const out = json(await tobira(["credential-process", "switch"]));
+    assert.ok(Date.parse(String(out.Expiration)) > Date.now() + 50 * 60_000);
+    assert.equal(mfaPrompts(), promptsBefore + 1);
+    assert.deepEqual(
+      stsLines(start).map((l) => [l.action, l.mfa === true]),
+      [
+        ["GetSessionToken", true],
+        ["AssumeRole", true],
+      ],
+    );
+  });
+
+  it("an unknown profile is one clear line and a non-zero exit; no secret ever reaches stderr", async () => {
+    const result = await tobira(["credential-process", "nope"]);
+    assert.notEqual(result.code, 0);
+    assert.equal(result.stdout, "");
+    assert.match(result.stderr, /nope/);
+    for (const secret of [aliceKey.secret, PASSPHRASE]) assert.equal(result.stderr.includes(secret), false);
+  });
+});

@@ -1,0 +1,134 @@
+// `tobira serve` as a user runs it, against the sandbox: an AWS SDK v3 program reads the role's credentials
+// through AWS_CONTAINER_CREDENTIALS_FULL_URI + AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE; anyone without the token
+// gets 403; the token file is 0600 and goes away on SIGTERM; nothing secret reaches the server's output.
+import assert from "node:assert/strict";
+import type { ChildProcess } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { BUILT, run, startUserFixture, type UserFixture } from "./sandbox-user-fixture.js";
+
+const stsCaller = join(fileURLToPath(new URL(".", import.meta.url)), "sts-caller.mjs");
+const PROJECT_A = "arn:aws:sts::222222222222:assumed-role/project-a-operator/alice";
+
+/** Collects a running child's output and resolves once `ready` matches stdout. */
+function watch(child: ChildProcess, ready: RegExp) {
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const started = new Promise<string>((resolve, reject) => {
+    child.stdout?.on("data", () => {
+      if (ready.test(stdout)) resolve(stdout);
+    });
+    void exited.then((code) =>
+      reject(new Error(`serve exited with ${code} before it was ready:\n${stderr}`)),
+    );
+  });
+  return { started, exited, output: () => ({ stdout, stderr }) };
+}
+
+describe("tobira serve against the sandbox", { skip: !BUILT && "run `npm run build` first" }, () => {
+  let f: UserFixture;
+  before(async () => {
+    f = await startUserFixture({ label: "serve" });
+  });
+  after(() => f?.close());
+
+  it("serves a role to an SDK program, refuses a wrong token, and cleans up on SIGTERM", async () => {
+    const server = f.spawnTobira(["serve", "project-a"]);
+    const watched = watch(server, /^unset /m);
+    try {
+      const stdout = await watched.started;
+      const uri = /AWS_CONTAINER_CREDENTIALS_FULL_URI='(http:\/\/127\.0\.0\.1:\d+\/credentials)'/.exec(
+        stdout,
+      )?.[1];
+      const tokenFile = /AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE='([^']+)'/.exec(stdout)?.[1];
+      const endpoint = /AWS_ENDPOINT_URL='([^']+)'/.exec(stdout)?.[1];
+      assert.ok(uri && tokenFile && endpoint, stdout);
+      assert.equal(endpoint, f.sandbox.endpoint);
+      assert.match(stdout, /^export .*AWS_REGION='ap-northeast-1'/m);
+      assert.equal(statSync(tokenFile).mode & 0o777, 0o600);
+      const token = readFileSync(tokenFile, "utf8");
+      assert.match(token, /^[A-Za-z0-9_-]{43}$/);
+
+      // A user's program, configured only through the environment serve printed.
+      const program = await run(process.execPath, [stsCaller], {
+        ...f.env,
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: uri,
+        AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile,
+        AWS_REGION: "ap-northeast-1",
+        AWS_ENDPOINT_URL: endpoint,
+        AWS_CONFIG_FILE: join(f.root, "no-config"),
+      });
+      assert.equal(program.code, 0, program.stderr);
+      assert.equal((JSON.parse(program.stdout) as { Arn: string }).Arn, PROJECT_A);
+
+      const wrong = await fetch(uri, { headers: { authorization: `${token.slice(0, -2)}xx` } });
+      assert.equal(wrong.status, 403);
+      assert.equal(((await wrong.json()) as { Code: string }).Code, "AccessDenied");
+      assert.equal((await fetch(uri)).status, 403);
+      assert.equal(
+        (
+          await fetch(uri.replace("/credentials", "/latest/meta-data/"), {
+            headers: { authorization: token },
+          })
+        ).status,
+        404,
+      );
+
+      const served = (await (await fetch(uri, { headers: { authorization: token } })).json()) as Record<
+        string,
+        string
+      >;
+      assert.match(served.AccessKeyId ?? "", /^ASIA/);
+      assert.ok(served.SecretAccessKey && served.Token && served.Expiration);
+
+      server.kill("SIGTERM");
+      assert.equal(await watched.exited, 0);
+      assert.equal(existsSync(tokenFile), false, "the token file is removed on SIGTERM");
+      const { stdout: out, stderr: err } = watched.output();
+      for (const secret of [token, served.SecretAccessKey!, served.Token!, f.aliceKey.secretAccessKey]) {
+        assert.ok(!out.includes(secret) && !err.includes(secret), "no secret in serve's output");
+      }
+      assert.match(err, /refused a request with a wrong token \(403\)/);
+    } finally {
+      if (server.exitCode === null) server.kill("SIGKILL");
+    }
+  });
+
+  it("runs a command pointed at its own endpoint and returns the command's status", async () => {
+    const result = await f.tobira(["serve", "switch", "--", process.execPath, stsCaller]);
+    assert.equal(result.code, 0, result.stderr);
+    const child = JSON.parse(result.stdout) as { Arn: string; tokenFile: string };
+    assert.equal(child.Arn, "arn:aws:sts::222222222222:assumed-role/Role-for-switch/alice");
+    assert.equal(existsSync(child.tokenFile), false, "the token file is gone once the command ended");
+
+    const failing = await f.tobira(["serve", "switch", "--", process.execPath, "-e", "process.exit(7)"]);
+    assert.equal(failing.code, 7);
+  });
+
+  it("writes the token where --token-file says", async () => {
+    const path = join(f.root, "my.token");
+    const result = await f.tobira([
+      "serve",
+      "switch",
+      "--token-file",
+      path,
+      "--",
+      process.execPath,
+      "-e",
+      "const fs=require('node:fs');const p=process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE;" +
+        "console.log(JSON.stringify({p,mode:fs.statSync(p).mode&0o777}))",
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), { p: path, mode: 0o600 });
+    assert.equal(existsSync(path), false);
+  });
+});

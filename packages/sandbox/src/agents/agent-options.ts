@@ -1,0 +1,50 @@
+// How the sandbox's simulated SSM agents behave where the real agent is fixed or the sandbox must differ.
+
+export interface AgentOptions {
+  /**
+   * Milliseconds one preference minute lasts (idleSessionTimeout, maxSessionDuration). 60 000 as AWS counts;
+   * tests shorten it so a "1 minute" idle timeout fires in a fraction of a second.
+   */
+  preferenceMinuteMs?: number;
+  /** The shell a Standard_Stream session starts (the agent starts `sh`; its shell profile may exec bash). */
+  shell?: string;
+  /** The shell that runs InteractiveCommands / NonInteractiveCommands `commands` (`sh -c …`). */
+  commandShell?: string;
+  /**
+   * Send `EXIT_CODE: n` when a shell session ends, as NonInteractiveCommands do. The real agent does not for
+   * shells (the official plugin would print it); the sandbox does by default so a client can report the
+   * remote shell's status where it is known.
+   */
+  reportShellExitCode?: boolean;
+  /** 4-part numeric, as the official plugin needs (§3.6). */
+  agentVersion?: string;
+  /** Handshake waits (15 s each in the agent, §5.7). */
+  handshakeTimeoutMs?: number;
+  challengeTimeoutMs?: number;
+  /** Terminal size until the client sends one (the agent's pty starts at its default). */
+  initialSize?: { cols: number; rows: number };
+}
+
+export interface ResolvedAgentOptions {
+  preferenceMinuteMs: number;
+  shell: string;
+  commandShell: string;
+  reportShellExitCode: boolean;
+  agentVersion: string;
+  handshakeTimeoutMs: number;
+  challengeTimeoutMs: number;
+  initialSize: { cols: number; rows: number };
+}
+
+export function resolveAgentOptions(options: AgentOptions = {}): ResolvedAgentOptions {
+  return {
+    preferenceMinuteMs: options.preferenceMinuteMs ?? 60_000,
+    shell: options.shell ?? "sh",
+    commandShell: options.commandShell ?? "sh",
+    reportShellExitCode: options.reportShellExitCode ?? true,
+    agentVersion: options.agentVersion ?? "3.3.987.0",
+    handshakeTimeoutMs: options.handshakeTimeoutMs ?? 15_000,
+    challengeTimeoutMs: options.challengeTimeoutMs ?? 15_000,
+    initialSize: options.initialSize ?? { cols: 80, rows: 24 },
+  };
+}

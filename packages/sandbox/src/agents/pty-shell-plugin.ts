@@ -1,0 +1,82 @@
+// Standard_Stream and InteractiveCommands: a real shell (or the document's command) in a pseudo-terminal,
+// as the Run As user, with the preferences' shell profile typed in at start as the agent does.
+
+import { existsSync } from "node:fs";
+import * as pty from "node-pty";
+import { OutputPump } from "./output-pump.js";
+import { sessionEnvironment } from "./run-as.js";
+import { linuxProperties, type PluginContext, type RunningPlugin, type SessionPlugin } from "./session-plugin.js";
+
+function startPty(context: PluginContext, file: string, args: string[], profile: string): RunningPlugin {
+  const { identity, options, channel } = context;
+  const term = pty.spawn(file, args, {
+    name: "xterm-256color",
+    cols: options.initialSize.cols,
+    rows: options.initialSize.rows,
+    cwd: existsSync(identity.home) ? identity.home : "/",
+    env: sessionEnvironment(identity, { TERM: "xterm-256color" }),
+    encoding: null,
+    ...(identity.uid === undefined ? {} : { uid: identity.uid, gid: identity.gid }),
+  });
+  const pump = new OutputPump({
+    send: (bytes) => channel.write(bytes),
+    record: context.record,
+    pause: () => term.pause(),
+    resume: () => term.resume(),
+    frameBytes: context.frameBytes,
+  });
+  // node-pty hands Buffers when `encoding` is null; its typings still say string.
+  term.onData((data: string | Buffer) => pump.push(typeof data === "string" ? Buffer.from(data) : data));
+  const exited = new Promise<number>((resolve) => {
+    term.onExit(({ exitCode, signal }) => {
+      void pump.finish().then(() => resolve(signal ? 128 + signal : exitCode));
+    });
+  });
+  if (profile.trim() !== "") term.write(`${profile}\n`);
+  let stopped = false;
+  return {
+    input: (bytes) => term.write(Buffer.from(bytes)),
+    resize: ({ cols, rows }) => {
+      if (cols > 0 && rows > 0 && !stopped) term.resize(cols, rows);
+    },
+    flag: () => {},
+    exited,
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      try {
+        term.kill("SIGHUP");
+      } catch {
+        // Already gone.
+      }
+      // A shell that ignores SIGHUP still has to go.
+      const force = setTimeout(() => {
+        try {
+          term.kill("SIGKILL");
+        } catch {
+          // Already gone.
+        }
+      }, 2000);
+      void exited.finally(() => clearTimeout(force));
+    },
+  };
+}
+
+/** SSM-SessionManagerRunShell (Standard_Stream): the agent's shell, then the shell profile. */
+export const shellPlugin: SessionPlugin = {
+  start: (context) => startPty(context, context.options.shell, [], context.session.preferences.shellProfile.linux),
+};
+
+/** AWS-StartInteractiveCommand (InteractiveCommands): the command in a terminal; its end ends the session. */
+export const interactiveCommandPlugin: SessionPlugin = {
+  refusal(session) {
+    const commands = linuxProperties(session).commands;
+    return typeof commands === "string" && commands.trim() !== ""
+      ? undefined
+      : `Document ${session.documentName} has no linux commands to run.`;
+  },
+  start(context) {
+    const commands = String(linuxProperties(context.session).commands);
+    return startPty(context, context.options.commandShell, ["-c", commands], "");
+  },
+};

@@ -1,0 +1,103 @@
+// The services the endpoint serves, found by the signing name in the SigV4 credential scope, and the
+// websocket upgrade paths. Adding KMS or SSM is one JsonServiceDefinition; EC2 one QueryServiceDefinition;
+// the message gateway one UpgradeRoute.
+
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import type { AwsServiceError } from "../protocol/errors.js";
+import type { QueryParams, QueryServiceShape } from "../protocol/query.js";
+import type { XmlObject } from "../protocol/xml.js";
+import type { HttpAnswer } from "./dispatch.js";
+import type { IncomingAwsRequest } from "./incoming-request.js";
+import type { SandboxRuntime, ServiceCall } from "./runtime.js";
+
+type MaybePromise<T> = T | Promise<T>;
+
+export type QueryAction = (call: ServiceCall, params: QueryParams) => MaybePromise<XmlObject | undefined>;
+export type JsonAction = (call: ServiceCall, input: Record<string, unknown>) => MaybePromise<unknown>;
+
+interface ServiceBase {
+  /** The service name in the credential scope: "sts", "iam", "kms", "ssm", "ec2". */
+  signingName: string;
+  /**
+   * Runs after authentication and before the action: refuses credentials the service never takes
+   * (IAM and GetSessionToken credentials without MFA, STS and session credentials). Throws AwsServiceError.
+   */
+  admit?: (call: ServiceCall) => void;
+}
+
+/** A query-protocol service (STS, IAM, EC2): `Action=…` in a form body or query string, XML out. */
+export interface QueryServiceDefinition extends ServiceBase {
+  protocol: "query";
+  shape: QueryServiceShape;
+  actions: Record<string, QueryAction>;
+  /** EC2 lays out its XML its own way (no `…Result` wrapper, `<item>` lists, `<Response><Errors>`). */
+  xmlDialect?: QueryXmlDialect;
+}
+
+/** Writes a query service's success and error documents when they differ from STS/IAM's layout. */
+export interface QueryXmlDialect {
+  result(action: string, result: XmlObject | undefined, requestId: string): string;
+  error(error: AwsServiceError, requestId: string): string;
+}
+
+/** A JSON 1.1 service (KMS, SSM): `X-Amz-Target: <targetPrefix>.<Action>`, JSON in and out. */
+export interface JsonServiceDefinition extends ServiceBase {
+  protocol: "json";
+  targetPrefix: string;
+  actions: Record<string, JsonAction>;
+}
+
+export type ServiceDefinition = QueryServiceDefinition | JsonServiceDefinition;
+
+/** A websocket endpoint (the message gateway): gets the raw upgrade for paths under its prefix. */
+export interface UpgradeRoute {
+  pathPrefix: string;
+  handleUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+}
+
+/** A plain HTTP endpoint that is no SigV4 API (the console federation endpoint): gets requests to its exact path. */
+export interface HttpRoute {
+  path: string;
+  handle: (request: IncomingAwsRequest, requestId: string, runtime: SandboxRuntime) => Promise<HttpAnswer>;
+}
+
+export class ServiceRegistry {
+  private readonly services = new Map<string, ServiceDefinition>();
+  private readonly upgrades: UpgradeRoute[] = [];
+  private readonly routes = new Map<string, HttpRoute>();
+
+  register(service: ServiceDefinition): this {
+    if (this.services.has(service.signingName)) {
+      throw new Error(`A service with signing name '${service.signingName}' is already registered.`);
+    }
+    this.services.set(service.signingName, service);
+    return this;
+  }
+
+  registerUpgrade(route: UpgradeRoute): this {
+    this.upgrades.push(route);
+    return this;
+  }
+
+  registerRoute(route: HttpRoute): this {
+    this.routes.set(route.path, route);
+    return this;
+  }
+
+  findRoute(path: string): HttpRoute | undefined {
+    return this.routes.get(path);
+  }
+
+  find(signingName: string): ServiceDefinition | undefined {
+    return this.services.get(signingName);
+  }
+
+  signingNames(): string[] {
+    return [...this.services.keys()].sort();
+  }
+
+  findUpgrade(path: string): UpgradeRoute | undefined {
+    return this.upgrades.find((route) => path.startsWith(route.pathPrefix));
+  }
+}

@@ -1,0 +1,45 @@
+// Credentials for the workload account obtained as an operator would (IAM user → GetSessionToken with MFA →
+// AssumeRole into a project role), and SSM/KMS/EC2 clients on the sandbox in the world's Region.
+
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { AssumeRoleCommand, GetSessionTokenCommand } from "@aws-sdk/client-sts";
+import { type Credentials, credentialsOf, type TestSandbox } from "../server/sandbox-fixture.js";
+
+export const REGION = "ap-northeast-1";
+export const WORKLOAD = "222222222222";
+export const WEB_A = "i-0a1a0000000000001";
+export const DB_A = "i-0a1a0000000000002";
+export const WEB_B = "i-0b1b0000000000001";
+export const SESSION_KEY_ARN = `arn:aws:kms:${REGION}:${WORKLOAD}:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0`;
+
+export const roleArn = (name: string) => `arn:aws:iam::${WORKLOAD}:role/${name}`;
+
+/** `user` signs in with MFA once (GetSessionToken), then assumes each role with that MFA session. */
+export async function operatorRoles(
+  t: TestSandbox,
+  user: "alice" | "bob",
+  roles: string[],
+): Promise<Record<string, Credentials>> {
+  const serial = `arn:aws:iam::111111111111:mfa/${user}`;
+  const mfaSession = credentialsOf(
+    await t
+      .sts(t.keysOf(user))
+      .send(new GetSessionTokenCommand({ SerialNumber: serial, TokenCode: t.code(serial) })),
+  );
+  const out: Record<string, Credentials> = {};
+  for (const role of roles) {
+    out[role] = credentialsOf(
+      await t
+        .sts(mfaSession)
+        .send(new AssumeRoleCommand({ RoleArn: roleArn(role), RoleSessionName: `${user}-session` })),
+    );
+  }
+  return out;
+}
+
+export function clients(t: TestSandbox, credentials: Credentials) {
+  const config = { endpoint: t.sandbox.endpoint, region: REGION, credentials, maxAttempts: 1 };
+  return { ssm: new SSMClient(config), kms: new KMSClient(config), ec2: new EC2Client(config) };
+}

@@ -1,0 +1,313 @@
+// What both roles share: a transport turned into ordered, acknowledged, optionally sealed stream messages,
+// plus acks, channel_closed and publication control. The roles (client, agent) sit on top of it.
+
+import { type Clock, systemClock } from "../clock.js";
+import { encodeAcknowledgeFrame, parseAcknowledgePayload } from "../codec/acknowledge.js";
+import { parseChannelClosedPayload } from "../codec/channel-closed.js";
+import { type ClientMessage, type DigestPolicy, decodeFrame } from "../codec/frame.js";
+import { MessageType, PACING } from "../constants.js";
+import type { ChannelRole } from "../crypto/data-key.js";
+import { isSealedPayloadType, type PayloadCipher } from "../crypto/payload-cipher.js";
+import { ChannelClosedError, DataChannelError, describeError } from "../errors.js";
+import { type DeliveryVerdict, type IncomingStats, IncomingStream } from "../stream/incoming-stream.js";
+import { type OutgoingStats, OutgoingStream, type RetransmitPolicy } from "../stream/outgoing-stream.js";
+import type { DataChannelTransport, TransportData } from "../transport.js";
+
+/** Limits and pacing; every field has a default taken from the spec (see constants.ts). */
+export interface DataChannelTuning {
+  /** Largest plaintext payload per frame (1024; MGS's own limit is UNVERIFIED, §13). */
+  maxPayloadBytes?: number;
+  /** Data-frame ceiling per direction (900/s, under MGS's reported ~1000). Infinity disables pacing. */
+  framesPerSecond?: number;
+  burstFrames?: number;
+  /** Unacknowledged frames in flight before new ones wait. */
+  window?: number;
+  /** Frames accepted but unsent before producers wait. */
+  maxQueued?: number;
+  retransmitPolicy?: RetransmitPolicy;
+  retransmitTickMs?: number;
+  maxResends?: number;
+  /** Out-of-order frames held by the receiver (count and payload bytes). */
+  maxBufferedFrames?: number;
+  maxBufferedBytes?: number;
+  /** Inbound frames longer than this are dropped before parsing. */
+  maxFrameBytes?: number;
+}
+
+/** Something the channel noticed and did not act on, for logs and tests. */
+export interface DataChannelDiagnostic {
+  kind: "dropped" | "warning" | "ignored";
+  reason: string;
+  messageType?: string;
+  sequenceNumber?: number;
+}
+
+/** How a data channel ended. */
+export interface DataChannelEnd {
+  reason: "closed" | "channel-closed" | "transport-closed" | "failed";
+  /** channel_closed's Output (an error text when the session failed on the far side). */
+  output?: string;
+  sessionId?: string;
+  error?: DataChannelError;
+  code?: number;
+}
+
+export interface DataChannelStats {
+  outgoing: OutgoingStats;
+  incoming: IncomingStats;
+}
+
+export interface DataChannelCoreOptions {
+  role: ChannelRole;
+  transport: DataChannelTransport;
+  clock?: Clock;
+  tuning?: DataChannelTuning;
+  /** Called with each in-order stream message (payload still sealed if it was encrypted). */
+  deliver: (message: ClientMessage) => DeliveryVerdict;
+  ackBeforeDelivery?: (message: ClientMessage) => boolean;
+  digestPolicy: (messageType: string) => DigestPolicy;
+  /** Stop sending on pause_publication until start_publication (or any traffic from the peer, §4.5). */
+  honourPublicationPause: boolean;
+  onDiagnostic?: (diagnostic: DataChannelDiagnostic) => void;
+  onEnd: (end: DataChannelEnd) => void;
+}
+
+export class DataChannelCore {
+  readonly role: ChannelRole;
+  readonly clock: Clock;
+  readonly maxPayloadBytes: number;
+  readonly outgoing: OutgoingStream;
+  readonly incoming: IncomingStream;
+  /** Set once KMS encryption is agreed; from then on §6.5's payload types travel sealed. */
+  cipher: PayloadCipher | undefined;
+  readonly #o: DataChannelCoreOptions;
+  readonly #incomingType: string;
+  readonly #outgoingType: string;
+  readonly #maxFrameBytes: number | undefined;
+  #ended: DataChannelEnd | undefined;
+
+  constructor(options: DataChannelCoreOptions) {
+    this.#o = options;
+    this.role = options.role;
+    this.clock = options.clock ?? systemClock;
+    const tuning = options.tuning ?? {};
+    this.maxPayloadBytes = tuning.maxPayloadBytes ?? PACING.maxPayloadBytes;
+    this.#maxFrameBytes = tuning.maxFrameBytes;
+    this.#outgoingType =
+      options.role === "client" ? MessageType.InputStreamData : MessageType.OutputStreamData;
+    this.#incomingType =
+      options.role === "client" ? MessageType.OutputStreamData : MessageType.InputStreamData;
+    this.outgoing = new OutgoingStream({
+      clock: this.clock,
+      messageType: this.#outgoingType,
+      // §2.2: the agent's sequence-0 output carries SYN; the client's input never has flags.
+      firstMessageFlags: options.role === "agent" ? 1 : 0,
+      transmit: (frame) => options.transport.send(frame),
+      ...pick(tuning, [
+        "window",
+        "maxQueued",
+        "framesPerSecond",
+        "burstFrames",
+        "retransmitTickMs",
+        "retransmitPolicy",
+        "maxResends",
+      ]),
+      onExhausted: (error) => this.end({ reason: "failed", error }),
+      onTransmitError: (error) => this.#diagnose("warning", `socket write failed: ${describeError(error)}`),
+    });
+    this.incoming = new IncomingStream({
+      deliver: (message) => options.deliver(message),
+      acknowledge: (message) => this.#acknowledge(message),
+      ...(options.ackBeforeDelivery === undefined ? {} : { ackBeforeDelivery: options.ackBeforeDelivery }),
+      ...pick(tuning, ["maxBufferedFrames", "maxBufferedBytes"]),
+      onDrop: (reason, message) =>
+        this.#diagnose("dropped", reason, message.messageType, message.sequenceNumber),
+    });
+    options.transport.onMessage((data) => this.#receive(data));
+    options.transport.onClose((info) =>
+      this.end(
+        { reason: "transport-closed", ...(info.code === undefined ? {} : { code: info.code }) },
+        false,
+      ),
+    );
+  }
+
+  get ended(): DataChannelEnd | undefined {
+    return this.#ended;
+  }
+
+  stats(): DataChannelStats {
+    return { outgoing: this.outgoing.stats(), incoming: this.incoming.stats() };
+  }
+
+  /** Sends a text frame straight to the socket (the OpenDataChannel frame). */
+  sendText(text: string): void {
+    this.#o.transport.send(text);
+  }
+
+  /** Sends an unsequenced control frame (acks, agent_session_state) straight to the socket. */
+  sendControlFrame(frame: Uint8Array): void {
+    if (this.#ended !== undefined) return;
+    try {
+      this.#o.transport.send(frame);
+    } catch (error) {
+      this.#diagnose("warning", `socket write failed: ${describeError(error)}`);
+    }
+  }
+
+  /** Queues one stream message, sealing it first when KMS is on and its type is sealed (§6.5). */
+  sendStream(payloadType: number, payload: Uint8Array): Promise<void> {
+    if (this.#ended !== undefined) return Promise.reject(closedError());
+    const sealed =
+      this.cipher !== undefined && isSealedPayloadType(this.role, payloadType)
+        ? this.cipher.encrypt(payload)
+        : payload;
+    return this.outgoing.send(payloadType, sealed);
+  }
+
+  /** Splits bytes into frames of at most maxPayloadBytes and queues them in order. */
+  async sendChunked(payloadType: number, bytes: Uint8Array): Promise<void> {
+    for (let offset = 0; offset < bytes.length; offset += this.maxPayloadBytes)
+      await this.sendStream(payloadType, bytes.subarray(offset, offset + this.maxPayloadBytes));
+  }
+
+  /** Opens a sealed payload of the peer's, if KMS is on and the type is sealed in that direction. */
+  unseal(message: ClientMessage): Uint8Array {
+    const sender = this.role === "client" ? "agent" : "client";
+    if (this.cipher === undefined || !isSealedPayloadType(sender, message.payloadType))
+      return message.payload;
+    return this.cipher.decrypt(message.payload);
+  }
+
+  /** Ends the channel once: stops the streams, closes the socket (unless it closed itself), reports. */
+  end(end: DataChannelEnd, closeTransport = true): void {
+    if (this.#ended !== undefined) return;
+    this.#ended = end;
+    this.outgoing.close();
+    if (closeTransport) {
+      try {
+        this.#o.transport.close(end.reason === "failed" ? 1011 : 1000);
+      } catch {
+        // The socket is already gone; nothing left to close.
+      }
+    }
+    this.#o.onEnd(end);
+  }
+
+  diagnose(kind: DataChannelDiagnostic["kind"], reason: string, messageType?: string): void {
+    this.#diagnose(kind, reason, messageType);
+  }
+
+  #diagnose(
+    kind: DataChannelDiagnostic["kind"],
+    reason: string,
+    messageType?: string,
+    sequenceNumber?: number,
+  ): void {
+    const diagnostic: DataChannelDiagnostic = { kind, reason };
+    if (messageType !== undefined) diagnostic.messageType = messageType;
+    if (sequenceNumber !== undefined) diagnostic.sequenceNumber = sequenceNumber;
+    this.#o.onDiagnostic?.(diagnostic);
+  }
+
+  #acknowledge(message: ClientMessage): void {
+    this.sendControlFrame(
+      encodeAcknowledgeFrame(
+        {
+          acknowledgedMessageType: message.messageType,
+          acknowledgedMessageId: message.messageId,
+          acknowledgedSequenceNumber: message.sequenceNumber,
+        },
+        this.clock.now(),
+      ),
+    );
+  }
+
+  /** Every inbound WebSocket message. Nothing thrown here escapes: errors end the channel as "failed". */
+  #receive(data: TransportData): void {
+    if (this.#ended !== undefined) return;
+    try {
+      this.#route(data);
+    } catch (error) {
+      const failure =
+        error instanceof DataChannelError
+          ? error
+          : new DataChannelError(
+              `Internal error while handling a frame: ${describeError(error)}`,
+              "Report this as a bug.",
+            );
+      this.end({ reason: "failed", error: failure });
+    }
+  }
+
+  #route(data: TransportData): void {
+    if (typeof data === "string") {
+      // Only the OpenDataChannel frame is text, and it is for the gateway: nothing for a role to act on.
+      this.#diagnose("ignored", "text frame");
+      return;
+    }
+    const decoded = decodeFrame(data, {
+      digestPolicy: this.#o.digestPolicy,
+      ...(this.#maxFrameBytes === undefined ? {} : { maxFrameBytes: this.#maxFrameBytes }),
+    });
+    if (!decoded.ok) {
+      this.#diagnose("dropped", decoded.reason, decoded.messageType);
+      return;
+    }
+    const message = decoded.message;
+    for (const warning of decoded.warnings)
+      this.#diagnose("warning", warning, message.messageType, message.sequenceNumber);
+
+    switch (message.messageType) {
+      case this.#incomingType:
+        if (this.#o.honourPublicationPause) this.outgoing.resume();
+        this.incoming.receive(message);
+        return;
+      case MessageType.Acknowledge: {
+        const ack = parseAcknowledgePayload(message.payload);
+        if (!ack.ok) {
+          this.#diagnose("dropped", ack.reason, message.messageType);
+          return;
+        }
+        if (this.#o.honourPublicationPause) this.outgoing.resume();
+        this.outgoing.acknowledge(ack.value.acknowledgedSequenceNumber);
+        return;
+      }
+      case MessageType.ChannelClosed: {
+        const closed = parseChannelClosedPayload(message.payload);
+        const output = closed.ok ? closed.value.output : "";
+        const sessionId = closed.ok ? closed.value.sessionId : "";
+        this.end({ reason: "channel-closed", output, sessionId });
+        return;
+      }
+      case MessageType.PausePublication:
+      case MessageType.StartPublication:
+        if (!this.#o.honourPublicationPause) {
+          this.#diagnose("ignored", `${message.messageType} (this side does not pause)`, message.messageType);
+          return;
+        }
+        if (message.messageType === MessageType.PausePublication) this.outgoing.pause();
+        else this.outgoing.resume();
+        return;
+      default:
+        this.#diagnose(
+          "ignored",
+          `message type ${JSON.stringify(message.messageType)} is not handled`,
+          message.messageType,
+        );
+    }
+  }
+}
+
+function closedError(): ChannelClosedError {
+  return new ChannelClosedError(
+    "The data channel is closed; nothing more can be sent.",
+    "Open a new session.",
+  );
+}
+
+function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
+  return out;
+}
