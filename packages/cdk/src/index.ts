@@ -6,8 +6,8 @@ export { MfaEnforcedGroup, type MfaEnforcedGroupProps } from "./mfa-enforced-gro
 export { EMAIL_TAG, type OperatorUser, OperatorUsers, type OperatorUsersProps } from "./operator-users.js";
 export { SessionAccessRole, type SessionAccessRoleProps } from "./session-access-role.js";
 export {
-  SHELL_DOCUMENT,
   type SessionDocument,
+  SHELL_DOCUMENT,
   sessionDocumentArn,
   sessionDocumentName,
 } from "./session-documents.js";

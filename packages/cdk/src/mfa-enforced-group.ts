@@ -97,7 +97,11 @@ export class MfaEnforcedGroup extends Construct {
     ];
     if (selfServiceKeys) {
       statements.push(
-        new iam.PolicyStatement({ sid: "ManageOwnAccessKeys", actions: ACCESS_KEY_ACTIONS, resources: [ownUser] }),
+        new iam.PolicyStatement({
+          sid: "ManageOwnAccessKeys",
+          actions: ACCESS_KEY_ACTIONS,
+          resources: [ownUser],
+        }),
       );
     }
     statements.push(
@@ -137,7 +141,10 @@ export class MfaEnforcedGroup extends Construct {
    */
   allowAssumeRoles(...roleArns: string[]): void {
     if (this.assumeStatement === undefined) {
-      this.assumeStatement = new iam.PolicyStatement({ sid: "AssumeSessionRoles", actions: ["sts:AssumeRole"] });
+      this.assumeStatement = new iam.PolicyStatement({
+        sid: "AssumeSessionRoles",
+        actions: ["sts:AssumeRole"],
+      });
       // Attached from the policy's side: on the group it would make a cycle group → policy → roles → users
       // → group when the roles trust members of this group.
       new iam.ManagedPolicy(this, "AssumeSessionRoles", {

@@ -19,7 +19,7 @@ const LINES = [
   "    const answer = await client.send(",
   '      new ssm.UpdateDocumentCommand({ Name: name, Content: content, DocumentVersion: "$LATEST", DocumentFormat: "JSON" }),',
   "    );",
-  '    await makeDefault(name, answer.DocumentDescription.DocumentVersion);',
+  "    await makeDefault(name, answer.DocumentDescription.DocumentVersion);",
   '    return "updated";',
   "  } catch (error) {",
   '    if (error.name === "DuplicateDocumentContent") {',

@@ -56,7 +56,10 @@ export class SessionAccessRole extends Construct {
     const principals: iam.IPrincipal[] = [
       ...(props.trustedUsers ?? []),
       ...(props.trustedUserNames ?? []).map(
-        (name) => new iam.ArnPrincipal(stack.formatArn({ service: "iam", region: "", resource: "user", resourceName: name })),
+        (name) =>
+          new iam.ArnPrincipal(
+            stack.formatArn({ service: "iam", region: "", resource: "user", resourceName: name }),
+          ),
       ),
       ...(props.trustedUserArns ?? []).map((arn) => new iam.ArnPrincipal(arn)),
       ...(props.trustedAccounts ?? []).map((account) => new iam.AccountPrincipal(account)),

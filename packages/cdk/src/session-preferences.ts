@@ -57,7 +57,11 @@ export class SessionPreferences extends Construct {
     super(scope, id);
     this.content = preferencesContent(props);
     const stack = Stack.of(this);
-    const documentArn = stack.formatArn({ service: "ssm", resource: "document", resourceName: SHELL_DOCUMENT });
+    const documentArn = stack.formatArn({
+      service: "ssm",
+      resource: "document",
+      resourceName: SHELL_DOCUMENT,
+    });
 
     const handler = new lambda.Function(this, "Handler", {
       runtime: lambda.Runtime.NODEJS_22_X,
@@ -88,7 +92,10 @@ function minutes(what: string, value: Duration | undefined, max: number): string
   if (value === undefined) return undefined;
   const count = value.toMinutes({ integral: false });
   if (!Number.isInteger(count) || count < 1 || count > max) {
-    throw new ConstructPropsError(`${what} is ${value.toHumanString()}.`, `Give whole minutes from 1 to ${max}.`);
+    throw new ConstructPropsError(
+      `${what} is ${value.toHumanString()}.`,
+      `Give whole minutes from 1 to ${max}.`,
+    );
   }
   return String(count);
 }

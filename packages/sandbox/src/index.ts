@@ -4,8 +4,11 @@ import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { AgentOptions } from "./agents/agent-options.js";
 import { AuditLog } from "./audit/audit-log.js";
 import { writeAwsFiles } from "./config-out/index.js";
+import type { GatewayOptions } from "./gateway/gateway-options.js";
+import { MessageGateway } from "./gateway/message-gateway.js";
 import { TOTP_STEP_SECONDS, totpAt, totpStep } from "./mfa/totp.js";
 import { createSandboxServer } from "./server/http-server.js";
 import type { SandboxHost, SandboxRuntime } from "./server/runtime.js";
@@ -21,6 +24,11 @@ import { readStateFile, SandboxState } from "./state/sandbox-state.js";
 import { defaultWorld } from "./world/index.js";
 import type { World } from "./world/model.js";
 
+export type { AgentOptions } from "./agents/agent-options.js";
+export type { GatewayOptions } from "./gateway/gateway-options.js";
+export type { GatewayStats } from "./gateway/live-session.js";
+export type { MessageGateway } from "./gateway/message-gateway.js";
+export { DATA_CHANNEL_PATH_PREFIX } from "./gateway/upgrade-request.js";
 export type { SandboxHost } from "./server/runtime.js";
 export { StateFileError } from "./state/sandbox-state.js";
 export { defaultWorld, loadWorldFile, parseWorld, WorldError } from "./world/index.js";
@@ -38,6 +46,10 @@ export interface SandboxOptions {
   stateDir: string;
   /** Milliseconds since the epoch; default Date.now (time travel for tests). */
   clock?: () => number;
+  /** The message gateway's limits (frame rate, frame size, reconnect grace). */
+  gateway?: GatewayOptions;
+  /** The simulated SSM agents (shell, exit codes, the length of a preference minute for tests). */
+  agents?: AgentOptions;
 }
 
 export interface RunningSandbox {
@@ -46,6 +58,8 @@ export interface RunningSandbox {
   stateDir: string;
   /** The live world, state and audit log, for in-process components (agents, gateway) and tests. */
   host: SandboxHost;
+  /** The message gateway on the same port (its limits' counters, live sessions). */
+  gateway: MessageGateway;
   close(): Promise<void>;
 }
 
@@ -76,13 +90,23 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   writeFileAtomic(join(stateDir, WORLD_JSON), `${JSON.stringify(world, null, 2)}\n`);
   const runtime: SandboxRuntime = { world, state: SandboxState.load(stateDir, clock), clock };
   const audit = new AuditLog(stateDir);
-  const server = createSandboxServer({ registry: defaultServiceRegistry(), runtime, audit });
+  const gateway = new MessageGateway({
+    host: { runtime, audit },
+    stateDir,
+    ...(options.gateway === undefined ? {} : { gateway: options.gateway }),
+    ...(options.agents === undefined ? {} : { agents: options.agents }),
+  });
+  const registry = defaultServiceRegistry().registerUpgrade(gateway.upgradeRoute());
+  const server = createSandboxServer({ registry, runtime, audit });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, "127.0.0.1", () => {
       server.off("error", reject);
       resolve();
     });
+  }).catch(async (error: unknown) => {
+    await gateway.close();
+    throw error;
   });
   const port = (server.address() as AddressInfo).port;
   const endpoint = `http://127.0.0.1:${port}`;
@@ -90,6 +114,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const infoPath = join(stateDir, SANDBOX_JSON);
   const close = async (): Promise<void> => {
     rmSync(infoPath, { force: true });
+    await gateway.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
@@ -108,7 +133,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     await close();
     throw error;
   }
-  return { endpoint, port, stateDir, host: { runtime, audit }, close };
+  return { endpoint, port, stateDir, host: { runtime, audit }, gateway, close };
 }
 
 /** mfaCodeFor was asked about a state folder or a device the sandbox does not have. */
@@ -165,3 +190,13 @@ export async function mfaCodeFor(
     await sleep(Math.max(0, waitMs) + 50);
   }
 }
+export {
+  formatFinding,
+  loadTemplatesIntoWorld,
+  TemplateError,
+  type TemplateFinding,
+  type TemplateSource,
+  type TemplateWorld,
+  type WorldFromTemplatesOptions,
+  worldFromTemplates,
+} from "./world/cloudformation/index.js";

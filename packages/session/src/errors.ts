@@ -44,3 +44,13 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/** The smux byte stream of a multiplexed port session is not smux v1 (wrong version, unknown command). */
+export class SmuxProtocolError extends DataChannelError {
+  override readonly name = "SmuxProtocolError";
+}
+
+/** A port session could not do what was asked (a stream refused, the agent could not reach the port). */
+export class PortSessionError extends DataChannelError {
+  override readonly name = "PortSessionError";
+}

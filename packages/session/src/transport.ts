@@ -17,4 +17,6 @@ export interface DataChannelTransport {
   close(code?: number, reason?: string): void;
   onMessage(listener: (data: TransportData) => void): void;
   onClose(listener: (info: TransportCloseInfo) => void): void;
+  /** Optional WebSocket ping (keepalive, §1.6); the core calls it when the caller schedules pings. */
+  ping?(): void;
 }

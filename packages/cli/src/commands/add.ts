@@ -90,7 +90,9 @@ Examples:
       }
 
       await vault.keys.set(profile, { ...typed, addedAt: new Date().toISOString() });
-      const dropped = existing ? await vault.clearSessions(profile) : 0;
+      // Sessions and the cached record of the old key must not outlive it.
+      const { forgetCachedSessions } = await import("../credentials/cached-sessions.js");
+      const dropped = await forgetCachedSessions(profile);
       process.stdout.write(
         `Stored access key ${maskAccessKeyId(typed.accessKeyId)} for profile '${profile}' in the ${vault.location}` +
           (dropped > 0

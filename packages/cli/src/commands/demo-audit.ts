@@ -45,12 +45,7 @@ export function requestIdOf(entry: Record<string, unknown>): string | undefined 
   return pick(entry, "requestId", "request_id", "RequestId");
 }
 
-/**
- * For each call, its audit line:
- *   line 4  sts:AssumeRole → ExplicitDeny
- *       by arn:aws:iam::111111111111:user/alice, no MFA key
- *       sts:AssumeRole on …: …#DenyAllExceptListedIfNoMFA (identity)
- */
+/** For each call, its audit line (as `renderAuditLine` shows it), or a line saying none was found. */
 export function describeAuditLines(calls: readonly DemoCall[], lines: readonly AuditLine[]): string[] {
   const out: string[] = [];
   for (const call of calls) {
@@ -63,17 +58,43 @@ export function describeAuditLines(calls: readonly DemoCall[], lines: readonly A
       );
       continue;
     }
-    const e = line.entry;
-    const service = pick(e, "service");
-    const action = pick(e, "action");
-    const fullAction = action?.includes(":") || !service ? action : `${service}:${action}`;
-    const mfa = e.mfa === true ? "with MFA" : e.mfa === false ? "MFA false" : "no MFA key";
-    out.push(`  line ${line.number}  ${fullAction ?? "?"} → ${pick(e, "decision") ?? "?"}`);
-    out.push(
-      ...wrapText(`by ${pick(e, "principalArn") ?? "(unknown principal)"}, ${mfa}`, { indent: "      " }),
-    );
-    const reason = pick(e, "reason");
-    if (reason) out.push(...wrapText(reason, { indent: "      " }));
+    out.push(...renderAuditLine(line));
   }
   return out;
+}
+
+/**
+ * One audit line for the narration:
+ *   line 4  sts:AssumeRole → ExplicitDeny
+ *       by arn:aws:iam::111111111111:user/alice, no MFA key
+ *       sts:AssumeRole on …: …#DenyAllExceptListedIfNoMFA (identity)
+ */
+export function renderAuditLine(
+  line: AuditLine,
+  options: { reason?: boolean; indent?: string } = {},
+): string[] {
+  const indent = options.indent ?? "  ";
+  const detail = `${indent}    `;
+  const e = line.entry;
+  const service = pick(e, "service");
+  const action = pick(e, "action");
+  const fullAction = action?.includes(":") || !service ? action : `${service}:${action}`;
+  const mfa = e.mfa === true ? "with MFA" : e.mfa === false ? "MFA false" : "no MFA key";
+  const key = pick(e, "accessKeyId");
+  const out = [`${indent}line ${line.number}  ${fullAction ?? "?"} → ${pick(e, "decision") ?? "?"}`];
+  out.push(
+    ...wrapText(
+      `by ${pick(e, "principalArn") ?? "(unknown principal)"}${key ? ` (${key.slice(0, 4)}… key)` : ""}, ${mfa}`,
+      { indent: detail },
+    ),
+  );
+  const reason = pick(e, "reason");
+  if (reason && options.reason !== false) out.push(...wrapText(reason, { indent: detail }));
+  return out;
+}
+
+/** True for a call that sent an MFA code: made with a long-term (AKIA…) key and carrying MFA. A call made with
+ *  an MFA session's temporary (ASIA…) key carries MFA too, but costs no code. */
+export function sentMfaCode(line: AuditLine): boolean {
+  return line.entry.mfa === true && (pick(line.entry, "accessKeyId") ?? "").startsWith("AKIA");
 }

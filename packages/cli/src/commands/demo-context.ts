@@ -9,6 +9,12 @@ import { type Field, renderFields } from "../output/fields.js";
 import { wrapText } from "../output/wrap.js";
 import type { SandboxPaths } from "./sandbox-state-folder.js";
 
+/** One outcome of a demo step that is not a single AWS call (an exit status, an ARN, a count of calls). */
+export interface DemoCheck {
+  label: string;
+  ok: boolean;
+}
+
 /** One AWS call the demo made, what it expected, and what happened. */
 export interface DemoCall {
   label: string;
@@ -27,6 +33,9 @@ export interface TemporaryCredentials {
 
 export class DemoContext {
   readonly calls: DemoCall[] = [];
+  readonly checks: DemoCheck[] = [];
+  /** What the steps share beyond the sandbox (the user's machine of the credential steps), by name. */
+  readonly shared = new Map<string, unknown>();
   private readonly profiles: Record<string, Record<string, string | undefined>>;
 
   constructor(
@@ -118,6 +127,32 @@ export class DemoContext {
     return result;
   }
 
+  /** Records a call made by another process (a child of `tobira exec`, the AWS CLI) for the audit summary. */
+  recordCall(call: DemoCall): void {
+    this.calls.push(call);
+  }
+
+  /** Prints whether an outcome is as expected (and what it was otherwise), and records it. */
+  check(label: string, ok: boolean, otherwise = ""): void {
+    this.checks.push({ label, ok });
+    this.say(ok ? `${label}: as expected` : `${label}: NOT AS EXPECTED${otherwise ? ` (${otherwise})` : ""}`);
+  }
+
+  /** A command line as the user types it, and its output, set apart from the narration. */
+  transcript(lines: readonly string[]): void {
+    for (const line of lines) {
+      if (line === "") this.out.write("\n");
+      for (const wrapped of line === "" ? [] : wrapText(line, { indent: "    " })) {
+        this.out.write(`${wrapped}\n`);
+      }
+    }
+  }
+
+  /** Lines already laid out within the output width (audit lines), printed as they are. */
+  print(lines: readonly string[]): void {
+    for (const line of lines) this.out.write(`${line}\n`);
+  }
+
   /** Narration, wrapped to the output width. */
   say(text: string): void {
     for (const line of wrapText(text, { indent: "  " })) this.out.write(`${line}\n`);
@@ -128,8 +163,11 @@ export class DemoContext {
     this.out.write(`${renderFields(fields, "    ")}\n`);
   }
 
-  /** Calls whose outcome differed from what AWS would decide. */
-  surprises(): DemoCall[] {
-    return this.calls.filter((call) => call.outcome !== call.expected);
+  /** Calls whose outcome differed from what AWS would decide, and checks that failed: their labels. */
+  surprises(): string[] {
+    return [
+      ...this.calls.filter((call) => call.outcome !== call.expected).map((call) => call.label),
+      ...this.checks.filter((check) => !check.ok).map((check) => check.label),
+    ];
   }
 }

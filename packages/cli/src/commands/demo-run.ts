@@ -95,11 +95,9 @@ export async function runDemo(options: { state?: string; keep?: boolean }): Prom
     }
   }
   if (surprises > 0) {
-    throw new TobiraError(`${surprises} call(s) in the demo did not end as AWS would decide them`, {
-      hint: "see the lines marked with 'expected:' above and the audit log",
+    throw new TobiraError(`${surprises} step(s) of the demo did not end as expected`, {
+      hint: "see the lines marked 'expected:' or 'NOT AS EXPECTED' above, and the audit log",
     });
   }
-  out.write(
-    "\nEverything was decided as AWS would. Next: `tobira sandbox up` to try it with your own tools.\n",
-  );
+  out.write("\nEverything ended as expected. Next: `tobira sandbox up` to try it with your own tools.\n");
 }

@@ -1,7 +1,9 @@
-// The demo's steps, in order. Each narrates one thing tobira relies on and checks that the sandbox decides it
-// as AWS would. Later issues extend the demo by adding steps to `demoSteps`.
+// The demo's steps, in order. The first ones narrate, with the AWS SDK in this process, what tobira relies on
+// and check that the sandbox decides it as AWS would; then the real CLI takes alice through her working
+// session (demo-cli-steps.ts). Later issues extend the demo by adding steps to `demoSteps`.
 import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { TobiraError } from "../errors.js";
+import { credentialSteps } from "./demo-cli-steps.js";
 import type { DemoContext, TemporaryCredentials } from "./demo-context.js";
 
 export interface DemoStep {
@@ -117,4 +119,5 @@ export const demoSteps: DemoStep[] = [
   assumeRoleWithMfa,
   assumeRoleWithoutMfa,
   carolDenied,
+  ...credentialSteps,
 ];

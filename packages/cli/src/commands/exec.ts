@@ -13,7 +13,11 @@ export function register(program: Command): void {
       .description("run a command with a profile's temporary credentials in its environment")
       .argument("<profile>", "profile name in the AWS config file")
       .argument("[command...]", "the command and its arguments, after -- (default: your $SHELL)")
-      .option("--force", "run even inside another `tobira exec` (nesting)"),
+      .option("--force", "run even inside another `tobira exec` (nesting)")
+      .option(
+        "--server",
+        "give the child a container-credentials endpoint on 127.0.0.1 instead of fixed keys (renewed)",
+      ),
   )
     .addHelpText(
       "after",
@@ -22,16 +26,26 @@ Examples:
   tobira exec switch -- aws sts get-caller-identity
   tobira exec project-a -- terraform plan
   tobira exec switch            # a shell with AWS_ACCESS_KEY_ID, AWS_SESSION_TOKEN, … set; exit to leave
+  tobira exec --server switch -- terraform apply   # runs for hours: the SDK fetches fresh credentials
 
 The child gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_DEFAULT_REGION,
 AWS_CREDENTIAL_EXPIRATION (and AWS_ENDPOINT_URL when the profile has endpoint_url), TOBIRA_PROFILE, and no
-AWS_PROFILE. Signals are passed on; tobira exits with the child's status (128+N when signal N ended it).`,
+AWS_PROFILE. With --server it gets AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE
+instead of the keys (as \`tobira serve PROFILE -- CMD\` does). Signals are passed on; tobira exits with the
+child's status (128+N when signal N ended it).`,
     )
-    .action(async (profile: string, command: string[], flags: CredentialFlags & { force?: boolean }) => {
-      const { runExec } = await import("../credentials/exec-run.js");
-      process.exitCode = await runExec(profile, command, {
-        ...credentialOptionsFrom(flags),
-        force: flags.force === true,
-      });
-    });
+    .action(
+      async (
+        profile: string,
+        command: string[],
+        flags: CredentialFlags & { force?: boolean; server?: boolean },
+      ) => {
+        const { runExec } = await import("../credentials/exec-run.js");
+        process.exitCode = await runExec(profile, command, {
+          ...credentialOptionsFrom(flags),
+          force: flags.force === true,
+          server: flags.server === true,
+        });
+      },
+    );
 }

@@ -1,4 +1,5 @@
-// `tobira list`: the profiles whose long-term keys the vault holds, and with --sessions the cached sessions.
+// `tobira list`: the profiles whose long-term keys the vault holds, and with --sessions what the session cache
+// holds until when (profile, kind, role, expiry — never the credentials).
 import type { Command } from "commander";
 import type { ProfileListing } from "../config/index.js";
 import { backendOption } from "../vault/backend-option.js";
@@ -77,12 +78,8 @@ Examples:
         return { profile: name, inConfig: entry !== undefined, ...config, ...(vaultKey ? { vaultKey } : {}) };
       });
       const now = Date.now();
-      const sessions = options.sessions
-        ? (await vault.sessions.list()).map((info) => ({
-            ...info,
-            expired: Date.parse(info.expiration) <= now,
-          }))
-        : undefined;
+      const { listCachedSessions } = await import("../credentials/cached-sessions.js");
+      const sessions = options.sessions ? await listCachedSessions(process.env, now) : undefined;
 
       if (options.json) {
         const document = {
@@ -111,7 +108,8 @@ Examples:
         );
       }
       if (sessions) {
-        out.push("");
+        const { defaultSessionCacheLocation } = await import("../credentials/session-cache-file.js");
+        out.push("", `Session cache: ${defaultSessionCacheLocation(process.env).cacheDir}`);
         if (sessions.length === 0) out.push("No cached sessions.");
         else {
           out.push(

@@ -39,7 +39,8 @@ Examples:
         }
       }
       await vault.keys.remove(profile);
-      const dropped = await vault.clearSessions(profile);
+      const { forgetCachedSessions } = await import("../credentials/cached-sessions.js");
+      const dropped = await forgetCachedSessions(profile);
       process.stdout.write(
         `Removed the key of profile '${profile}'` +
           (dropped > 0 ? ` and ${dropped} cached session${dropped === 1 ? "" : "s"}` : "") +

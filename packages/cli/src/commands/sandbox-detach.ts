@@ -11,6 +11,9 @@ const DEFAULT_START_TIMEOUT_SECONDS = 30;
 
 export interface DetachOptions {
   world?: string | undefined;
+  template?: string[] | undefined;
+  account?: string | undefined;
+  region?: string | undefined;
   port?: number | undefined;
 }
 
@@ -22,6 +25,11 @@ export async function startDetachedSandbox(paths: SandboxPaths, options: DetachO
   writeSync(log, `--- tobira sandbox up --detach, ${new Date().toISOString()}\n`);
   const args = [...process.execArgv, entry, "sandbox", "up", "--state", paths.stateDir];
   if (options.world !== undefined) args.push("--world", resolve(options.world));
+  if (options.template !== undefined) {
+    args.push("--template", ...options.template.map((file) => resolve(file)));
+    if (options.account !== undefined) args.push("--account", options.account);
+    if (options.region !== undefined) args.push("--region", options.region);
+  }
   if (options.port !== undefined) args.push("--port", String(options.port));
   const child = spawn(process.execPath, args, { detached: true, stdio: ["ignore", log, log] });
   closeSync(log);

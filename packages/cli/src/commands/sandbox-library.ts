@@ -17,8 +17,49 @@ export async function loadSandboxLibrary(): Promise<SandboxLibrary> {
   }
 }
 
-/** The world from `path`, or the built-in default world; a bad file becomes a ConfigError naming the file. */
-export function loadWorld(sandbox: SandboxLibrary, path: string | undefined): World {
+/** Where a sandbox's world comes from: a world file, synthesized CloudFormation templates, or both. */
+export interface WorldSource {
+  world?: string | undefined;
+  template?: string[] | undefined;
+  /** Account and region the templates' resources live in. */
+  account?: string | undefined;
+  region?: string | undefined;
+}
+
+/**
+ * The world to serve: the built-in one, a world file, or templates loaded on top of a world file (or of nothing).
+ * What a template holds that the sandbox does not model goes to `onNote`; what would change a decision is an error.
+ */
+export function loadWorld(
+  sandbox: SandboxLibrary,
+  source: WorldSource,
+  onNote: (note: string) => void = () => {},
+): World {
+  if (source.template === undefined) return loadWorldFileOrDefault(sandbox, source.world);
+  const base = source.world === undefined ? undefined : loadWorldFileOrDefault(sandbox, source.world);
+  for (const file of source.template) {
+    if (!existsSync(file)) {
+      throw new ConfigError(`template file ${file} does not exist`, {
+        hint: "synthesize the CDK app first (e.g. `npx cdk synth`), then pass its *.template.json",
+      });
+    }
+  }
+  try {
+    const { world, notes } = sandbox.loadTemplatesIntoWorld(source.template, {
+      account: source.account ?? "111111111111",
+      region: source.region ?? "ap-northeast-1",
+      ...(base === undefined ? {} : { base }),
+    });
+    for (const note of notes) onNote(sandbox.formatFinding(note));
+    return world;
+  } catch (error) {
+    if (error instanceof sandbox.TemplateError) throw new ConfigError(error.message, { hint: error.hint });
+    if (error instanceof sandbox.WorldError) throw new ConfigError(error.message, { hint: error.hint });
+    throw error;
+  }
+}
+
+function loadWorldFileOrDefault(sandbox: SandboxLibrary, path: string | undefined): World {
   if (path === undefined) return sandbox.defaultWorld();
   if (!existsSync(path)) {
     throw new ConfigError(`world file ${path} does not exist`, {

@@ -1,13 +1,12 @@
 // `tobira sandbox up`: serve the sandbox in the foreground until SIGINT/SIGTERM, or start it in the background.
 import { TobiraError } from "../errors.js";
 import { startDetachedSandbox } from "./sandbox-detach.js";
-import { describeStartFailure, loadSandboxLibrary, loadWorld } from "./sandbox-library.js";
+import { describeStartFailure, loadSandboxLibrary, loadWorld, type WorldSource } from "./sandbox-library.js";
 import { inspectSandboxProcess, resolveStateDir, sandboxPaths } from "./sandbox-state-folder.js";
 import { describeRunningSandbox } from "./sandbox-usage.js";
 import { readServedWorld, summarizeWorld } from "./sandbox-world-summary.js";
 
-export interface SandboxUpOptions {
-  world?: string;
+export interface SandboxUpOptions extends WorldSource {
   port?: number;
   state?: string;
   detach?: boolean;
@@ -32,8 +31,10 @@ export async function runSandboxUp(options: SandboxUpOptions): Promise<void> {
   }
 
   if (options.detach) {
-    if (options.world !== undefined) loadWorld(await loadSandboxLibrary(), options.world); // fail here, not in the log
-    const record = await startDetachedSandbox(paths, { world: options.world, port: options.port });
+    // A bad world or template fails here, on the terminal, rather than in the background process's log.
+    if (options.world !== undefined || options.template !== undefined)
+      loadWorld(await loadSandboxLibrary(), options);
+    const record = await startDetachedSandbox(paths, { ...options, port: options.port });
     const world = readServedWorld(paths.world);
     process.stdout.write(
       `${describeRunningSandbox(record.endpoint, paths, world && summarizeWorld(world), { detached: true })}\n`,
@@ -42,7 +43,7 @@ export async function runSandboxUp(options: SandboxUpOptions): Promise<void> {
   }
 
   const sandbox = await loadSandboxLibrary();
-  const world = loadWorld(sandbox, options.world);
+  const world = loadWorld(sandbox, options, (note) => process.stderr.write(`note: ${note}\n`));
   let running: Awaited<ReturnType<typeof sandbox.startSandbox>>;
   try {
     running = await sandbox.startSandbox({ world, port: options.port ?? 0, stateDir: paths.stateDir });

@@ -11,6 +11,16 @@ function parsePort(value: string): number {
   return port;
 }
 
+interface SandboxUpCommandOptions {
+  world?: string;
+  template?: string[];
+  account: string;
+  region: string;
+  port?: number;
+  state?: string;
+  detach?: boolean;
+}
+
 export function register(program: Command): void {
   const sandbox = program
     .command("sandbox")
@@ -19,11 +29,22 @@ export function register(program: Command): void {
   sandbox
     .command("up")
     .description("serve the sandbox on 127.0.0.1 until Ctrl-C (or in the background with --detach)")
-    .option("--world <file>", "YAML world file (default: the built-in world)")
+    .option("--world <file>", "YAML world file (default: the built-in world; with --template: none)")
+    .option(
+      "--template <file...>",
+      "load the IAM users, roles, keys, preferences and instances of synthesized CloudFormation templates",
+    )
+    .option("--account <id>", "account of the templates' resources (with --template)", "111111111111")
+    .option("--region <name>", "region of the templates' resources (with --template)", "ap-northeast-1")
     .option("--port <n>", "port to listen on (default: a free port)", parsePort)
     .option("--state <dir>", STATE_HELP)
     .option("--detach", "run in the background (output to <state>/sandbox.log); return once it answers")
-    .action(async (options: { world?: string; port?: number; state?: string; detach?: boolean }) => {
+    .addHelpText(
+      "after",
+      "\nExamples:\n  tobira sandbox up --detach\n  tobira sandbox up --world my-world.yaml --port 4566\n" +
+        "  tobira sandbox up --template cdk.out/ArticleStack.template.json --account 111111111111",
+    )
+    .action(async (options: SandboxUpCommandOptions) => {
       const { runSandboxUp } = await import("./sandbox-up.js");
       await runSandboxUp(options);
     });

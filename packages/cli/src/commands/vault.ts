@@ -7,13 +7,14 @@ export function register(program: Command): void {
 
   vault
     .command("status")
-    .description("say which backend is in use, where, and how many keys and cached sessions it holds")
+    .description("say which backend is in use, where, how many keys it holds and how many sessions are cached")
     .addOption(backendOption())
     .action(async (options: { backend?: string }) => {
       const { openVault } = await import("../vault/open-vault.js");
       const opened = await openVault({ backend: options.backend });
       const keys = (await opened.keys.list()).length;
-      const sessions = (await opened.sessions.list()).length;
+      const { listCachedSessions } = await import("../credentials/cached-sessions.js");
+      const sessions = (await listCachedSessions()).length;
       process.stdout.write(
         `backend: ${opened.backend}\nlocation: ${opened.location}\nkeys: ${keys}\ncached sessions: ${sessions}\n`,
       );
@@ -22,7 +23,7 @@ export function register(program: Command): void {
   vault
     .command("migrate")
     .description(
-      "move every key and cached session into the other backend: copy, verify, then delete the source",
+      "move every long-term key into the other backend: copy, verify, then delete the source",
     )
     .addOption(
       new Option("--to <backend>", "the backend to move into")
@@ -46,8 +47,7 @@ Examples:
       const to = await openBackend(options.to);
       const moved = await migrateVault(from, to, { overwrite: options.overwrite });
       process.stdout.write(
-        `Moved ${moved.keys} key${moved.keys === 1 ? "" : "s"} and ${moved.sessions} cached session` +
-          `${moved.sessions === 1 ? "" : "s"} from the ${from.location} to the ${to.location}.\n`,
+        `Moved ${moved.keys} key${moved.keys === 1 ? "" : "s"} from the ${from.location} to the ${to.location}.\n`,
       );
     });
 }

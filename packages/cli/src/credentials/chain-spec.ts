@@ -1,19 +1,13 @@
 // The plain data the planner reads: where the first credentials come from, the role hops, the target's settings.
 // `from-resolved-profile.ts` builds it from config/'s resolved profile; tests build it by hand.
+import type { RoleHop as ConfigRoleHop } from "../config/index.js";
 
-export interface RoleHop {
-  /** The profile that names this role (for messages and the MFA prompt). */
-  profile: string;
-  roleArn: string;
-  mfaSerial?: string;
-  externalId?: string;
-  roleSessionName?: string;
-  durationSeconds?: number;
-  sessionTags?: Record<string, string>;
-  transitiveSessionTags?: string[];
-  sourceIdentity?: string;
-  region?: string;
-}
+/**
+ * One AssumeRole of the chain, as config/ resolves it, without the hop's own endpoint_url: the target's
+ * effective endpoint reaches every STS call, so AWS_ENDPOINT_URL or the target's endpoint_url moves the whole
+ * chain together.
+ */
+export type RoleHop = Omit<ConfigRoleHop, "endpointUrl">;
 
 /**
  * The first credentials of the chain.

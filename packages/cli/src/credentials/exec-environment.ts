@@ -50,17 +50,26 @@ export function credentialVariables(input: CredentialVariablesInput): Array<[str
   return out;
 }
 
-/** The child's environment: the parent's, without shadowing variables, plus the credentials and TOBIRA_PROFILE. */
-export function execEnvironment(
+/** A child's environment: the parent's, without shadowing variables, plus `variables` and TOBIRA_PROFILE. */
+export function childEnvironment(
   parent: NodeJS.ProcessEnv,
-  input: CredentialVariablesInput & { profile: string },
+  variables: ReadonlyArray<readonly [string, string]>,
+  profile: string,
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   const drop = new Set<string>(SHADOWING_VARIABLES);
   for (const [name, value] of Object.entries(parent)) {
     if (value !== undefined && !drop.has(name)) env[name] = value;
   }
-  for (const [name, value] of credentialVariables(input)) env[name] = value;
-  env[NESTING_VARIABLE] = input.profile;
+  for (const [name, value] of variables) env[name] = value;
+  env[NESTING_VARIABLE] = profile;
   return env;
+}
+
+/** The environment of `exec`'s child: fixed credentials, region and endpoint. */
+export function execEnvironment(
+  parent: NodeJS.ProcessEnv,
+  input: CredentialVariablesInput & { profile: string },
+): NodeJS.ProcessEnv {
+  return childEnvironment(parent, credentialVariables(input), input.profile);
 }

@@ -1,24 +1,28 @@
-// What `tobira exec PROFILE [-- CMD…]` does: refuse to nest, resolve, run the child, pass signals on, return its status.
-import { spawn } from "node:child_process";
-import { constants } from "node:os";
-import { TobiraError } from "../errors.js";
+// What `tobira exec PROFILE [-- CMD…]` does: refuse to nest, resolve, run the child, pass signals on, return its
+// status. With --server the child gets a container-credentials endpoint of its own instead of fixed keys.
+import { runChild } from "./child-process.js";
 import { NestedExecError } from "./errors.js";
 import { execEnvironment, NESTING_VARIABLE } from "./exec-environment.js";
 import { credentialsForProfile, type ProfileCredentialOptions } from "./profile-credentials.js";
 
-const FORWARDED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+export interface ExecOptions extends ProfileCredentialOptions {
+  /** --force: run even inside another `tobira exec`. */
+  force: boolean;
+  /** --server: serve the credentials on 127.0.0.1, renewed before expiry, for a long-running child. */
+  server?: boolean;
+}
 
-export async function runExec(
-  profile: string,
-  command: string[],
-  options: ProfileCredentialOptions & { force: boolean },
-): Promise<number> {
+export async function runExec(profile: string, command: string[], options: ExecOptions): Promise<number> {
   const env = options.env ?? process.env;
   const outer = env[NESTING_VARIABLE];
   if (outer !== undefined && outer !== "" && !options.force) {
     throw new NestedExecError(`already inside \`tobira exec\` for profile '${outer}'`, {
       hint: "leave that shell first (exit), or pass --force to nest anyway",
     });
+  }
+  if (options.server) {
+    const { runWithCredentialServer } = await import("../serve/serve-run.js");
+    return runWithCredentialServer(profile, command, options);
   }
   const result = await credentialsForProfile(profile, options);
   const childEnv = execEnvironment(env, {
@@ -29,37 +33,4 @@ export async function runExec(
   });
   const [file, ...args] = command.length > 0 ? command : [env.SHELL || "/bin/sh"];
   return runChild(file!, args, childEnv);
-}
-
-/** Runs the child with our terminal; a signal sent to tobira goes on to the child; resolves its exit status. */
-function runChild(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: "inherit", env });
-    // A terminal's Ctrl-C reaches the child directly too (same process group); a `kill` aimed at tobira
-    // (a supervisor, a CI runner) reaches only us, so we pass it on. A second SIGINT is harmless for shells.
-    const forward = (signal: NodeJS.Signals) => () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    };
-    const handlers = FORWARDED_SIGNALS.map((signal) => [signal, forward(signal)] as const);
-    for (const [signal, handler] of handlers) process.on(signal, handler);
-    const stopForwarding = () => {
-      for (const [signal, handler] of handlers) process.off(signal, handler);
-    };
-    child.on("error", (error: NodeJS.ErrnoException) => {
-      stopForwarding();
-      reject(
-        new TobiraError(
-          error.code === "ENOENT"
-            ? `command not found: ${file}`
-            : `cannot run ${file}: ${error.code ?? error.message}`,
-          { hint: "check the command after --, and PATH", exitCode: error.code === "ENOENT" ? 127 : 126 },
-        ),
-      );
-    });
-    child.on("exit", (code, signal) => {
-      stopForwarding();
-      if (signal !== null) resolve(128 + (constants.signals[signal] ?? 0));
-      else resolve(code ?? 1);
-    });
-  });
 }

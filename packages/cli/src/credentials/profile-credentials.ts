@@ -2,9 +2,10 @@
 // config → plan → cached providers, with the vault, the MFA drivers and the AWS SDK loaded only on a miss.
 import { answerFromCache, planMemoKey, rememberPlan } from "./cache-hit.js";
 import { FileCacheLock } from "./cache-lock-file.js";
-import { chainSpecFromProfile, mfaSettingsFor } from "./from-resolved-profile.js";
+import { chainSpecFromProfile } from "./from-resolved-profile.js";
+import { mfaRunnerFor } from "./mfa-runner.js";
 import { type CredentialPlan, planCredentials } from "./plan.js";
-import type { AwsCredentials, MfaRunner } from "./ports.js";
+import type { AwsCredentials } from "./ports.js";
 import { resolveCredentials } from "./resolve-credentials.js";
 import { defaultSessionCacheLocation, FileSessionCache } from "./session-cache-file.js";
 
@@ -67,18 +68,7 @@ export async function credentialsForProfile(
       const fileKeys = resolved.source.kind === "static" ? resolved.source.fromFile : undefined;
       return openLongTermKeyStore(env, fileKeys, notice);
     },
-    mfa: async () => {
-      const { createMfaSource, withMfaRetry } = await import("../mfa/index.js");
-      const source = createMfaSource({
-        profileSettings: mfaSettingsFor(files, resolved),
-        ...(options.mfaCode === undefined ? {} : { cliMfaCode: options.mfaCode }),
-        ...(options.mfaPrompt === undefined ? {} : { cliPrompt: options.mfaPrompt }),
-        env,
-      });
-      const runner: MfaRunner = (request, call) =>
-        withMfaRetry(source, call, { profile: request.profile, serial: request.serial });
-      return runner;
-    },
+    mfa: () => mfaRunnerFor(files, resolved, options, env),
     givenCredentials: async (source) => {
       const { fetchGivenCredentials } = await import("./given-credentials.js");
       return fetchGivenCredentials(source.profile, source.origin, env);

@@ -15,10 +15,11 @@
 // Without $XDG_RUNTIME_DIR (macOS, some containers) the key goes to `<tmpdir>/tobira-<uid>`, a 0700 folder we
 // check is ours; the proposal for macOS is to hold this key in the Keychain instead (one keyring read per hit).
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
-import { constants, promises as fs } from "node:fs";
+import { promises as fs } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { TobiraError } from "../errors.js";
+import { isAtomicWriteTempName, writeFileAtomically } from "../files/atomic-write.js";
 import type { CacheEntry, SessionCacheStore } from "./ports.js";
 
 const MAGIC = Buffer.from("TBS1");
@@ -84,7 +85,7 @@ export class FileSessionCache implements SessionCacheStore {
     const key = await this.ensureKey();
     await ensurePrivateDir(this.location.cacheDir, false);
     const name = this.fileName(key, cacheKey);
-    await writeAtomically(join(this.location.cacheDir, name), seal(key, name, { key: cacheKey, entry }));
+    await writeFileAtomically(join(this.location.cacheDir, name), seal(key, name, { key: cacheKey, entry }));
     await this.collectGarbage(key).catch(() => undefined);
   }
 
@@ -109,15 +110,16 @@ export class FileSessionCache implements SessionCacheStore {
   }
 
   /**
-   * `tobira clear [PROFILE]`: without a profile deletes every entry (sessions, source records, remembered
-   * plans); with one, the sessions made for it or from its long-term key. Returns how many sessions went.
+   * Without a profile deletes every entry (sessions, source records, remembered plans); with one, the sessions
+   * made for it or from its long-term key, and its source record. Returns how many sessions went.
    */
   async clear(profile?: string): Promise<number> {
     let removed = 0;
     if (profile === undefined) {
+      removed = (await this.list()).filter(({ entry }) => entry.credentials).length;
+      // Unreadable entries (a key from before a logout) go too: nothing can use them any more.
       for (const name of await entryNames(this.location.cacheDir)) {
         await fs.rm(join(this.location.cacheDir, name), { force: true });
-        removed++;
       }
       return removed;
     }
@@ -156,7 +158,7 @@ export class FileSessionCache implements SessionCacheStore {
     try {
       // Exclusive create: when two processes race, one key wins and both use it.
       const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}`;
-      await writeAtomically(tmp, fresh);
+      await writeFileAtomically(tmp, fresh);
       try {
         await fs.link(tmp, path);
       } finally {
@@ -179,7 +181,7 @@ export class FileSessionCache implements SessionCacheStore {
     const dir = this.location.cacheDir;
     for (const name of await fs.readdir(dir)) {
       const path = join(dir, name);
-      if (name.includes(".tmp-")) {
+      if (isAtomicWriteTempName(name)) {
         const stat = await fs.stat(path).catch(() => undefined);
         if (stat && this.now() - stat.mtimeMs > 60_000) await fs.rm(path, { force: true });
         continue;
@@ -246,17 +248,4 @@ async function ensurePrivateDir(dir: string, mustBeOurs: boolean): Promise<void>
       hint: `remove it, or point TOBIRA_RUNTIME_DIR at a folder only you can read`,
     });
   }
-}
-
-/** Writes a temp file beside the target (0600, fsync) and renames it over the target. */
-async function writeAtomically(path: string, data: Buffer): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
-  const handle = await fs.open(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await fs.rename(tmp, path);
 }

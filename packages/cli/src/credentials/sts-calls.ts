@@ -111,7 +111,8 @@ export async function getCallerIdentity(
   }
 }
 
-function temporary(c: StsCredentials | undefined, call: string): TemporaryCredentials {
+/** STS's credentials as ours; an answer missing any part is an STS that does not behave like AWS. */
+export function temporary(c: StsCredentials | undefined, call: string): TemporaryCredentials {
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
     throw new StsCallError(`${call} answered without complete credentials`, {
       hint: "the STS endpoint is not behaving like AWS; check endpoint_url",

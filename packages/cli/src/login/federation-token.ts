@@ -3,6 +3,7 @@
 import { GetFederationTokenCommand, STSClient } from "@aws-sdk/client-sts";
 import { StsCallError } from "../credentials/errors.js";
 import type { AwsCredentials, TemporaryCredentials } from "../credentials/ports.js";
+import { temporary } from "../credentials/sts-calls.js";
 
 /** Allows everything: the federated user's permissions are then exactly the IAM user's (the intersection). */
 const USER_PERMISSIONS_POLICY = JSON.stringify({
@@ -37,18 +38,7 @@ export async function getFederationToken(
         Policy: USER_PERMISSIONS_POLICY,
       }),
     );
-    const c = out.Credentials;
-    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
-      throw new StsCallError("GetFederationToken answered without complete credentials", {
-        hint: "the STS endpoint is not behaving like AWS; check endpoint_url",
-      });
-    }
-    return {
-      accessKeyId: c.AccessKeyId,
-      secretAccessKey: c.SecretAccessKey,
-      sessionToken: c.SessionToken,
-      expiration: c.Expiration.toISOString(),
-    };
+    return temporary(out.Credentials, "GetFederationToken");
   } catch (error) {
     if (error instanceof StsCallError) throw error;
     const e = error as { name?: string; message?: string };

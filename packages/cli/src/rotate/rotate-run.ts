@@ -1,11 +1,10 @@
 // What `tobira rotate PROFILE` does: finds the profile's long-term key in the vault and the user's MFA device,
 // wires the real ports (STS and IAM through the SDK, the vault, the session cache) and runs the rotation.
-import { sourceRecordKey } from "../credentials/cache-key.js";
+import { forgetCachedSessions } from "../credentials/cached-sessions.js";
 import { MissingLongTermKeysError, type StsCallError } from "../credentials/errors.js";
-import { mfaSettingsFor } from "../credentials/from-resolved-profile.js";
+import { mfaRunnerFor } from "../credentials/mfa-runner.js";
 import { DEFAULT_REGION } from "../credentials/plan.js";
 import type { AwsCredentials } from "../credentials/ports.js";
-import { defaultSessionCacheLocation, FileSessionCache } from "../credentials/session-cache-file.js";
 import { TobiraError } from "../errors.js";
 import { maskAccessKeyId } from "../vault/access-key-shape.js";
 import {
@@ -92,13 +91,7 @@ export async function prepareRotation(profile: string, options: RotateOptions = 
         progress("no MFA device known: calling IAM with the long-term key itself");
         return oldKey;
       }
-      const { createMfaSource, withMfaRetry } = await import("../mfa/index.js");
-      const source = createMfaSource({
-        profileSettings: mfaSettingsFor(files, resolved),
-        ...(options.mfaCode === undefined ? {} : { cliMfaCode: options.mfaCode }),
-        ...(options.mfaPrompt === undefined ? {} : { cliPrompt: options.mfaPrompt }),
-        env,
-      });
+      const withMfa = await mfaRunnerFor(files, resolved, options, env);
       const step = {
         kind: "session-token" as const,
         profile: keyProfile,
@@ -108,10 +101,7 @@ export async function prepareRotation(profile: string, options: RotateOptions = 
         ...(target.endpointUrl === undefined ? {} : { endpointUrl: target.endpointUrl }),
       };
       progress(`getting an MFA session (device ${serial}) for the IAM calls`);
-      return withMfaRetry(source, (code) => sts.getSessionToken(step, oldKey, code), {
-        profile: keyProfile,
-        serial,
-      });
+      return withMfa({ profile: keyProfile, serial }, (code) => sts.getSessionToken(step, oldKey, code));
     },
     listKeyIds: async (session) => (await listAccessKeys(session, target)).map((key) => key.accessKeyId),
     createKey: (session) => createAccessKey(session, target),
@@ -133,14 +123,8 @@ export async function prepareRotation(profile: string, options: RotateOptions = 
     storedKeyId: async () => (await vault.keys.get(keyProfile))?.accessKeyId,
     deleteKey: (session, accessKeyId) => deleteAccessKey(session, target, accessKeyId),
     async clearSessions() {
-      await vault.clearSessions(keyProfile);
-      // The session cache finds a chain's sessions through the source record (which access key a profile
-      // has); an expired record sends every chain rooted in this profile back to the vault and the new key.
-      const cache = new FileSessionCache(defaultSessionCacheLocation(env));
-      await cache.put(sourceRecordKey(keyProfile), {
-        expiresAt: new Date(0).toISOString(),
-        meta: { kind: "source", profile: keyProfile },
-      });
+      // Every session rooted in the old key, and the cache's record of which key the profile has.
+      await forgetCachedSessions(keyProfile, env);
     },
     progress,
   };

@@ -1,9 +1,9 @@
 // What `tobira serve PROFILE [-- CMD…]` does, and what `exec --server` reuses: a credential server for a
 // profile, the environment that points a child at it, and the run until the child ends or a signal arrives.
-import { NESTING_VARIABLE, SHADOWING_VARIABLES } from "../credentials/exec-environment.js";
+import { runChild } from "../credentials/child-process.js";
+import { childEnvironment } from "../credentials/exec-environment.js";
 import { quotePosix } from "../credentials/export-format.js";
 import { credentialsForProfile, type ProfileCredentialOptions } from "../credentials/profile-credentials.js";
-import { runChild } from "./child-process.js";
 import { newContainerToken } from "./container-token.js";
 import { type CredentialServer, startCredentialServer } from "./credential-server.js";
 
@@ -65,14 +65,7 @@ export function serverEnvironment(
   parent: NodeJS.ProcessEnv,
   served: ProfileCredentialServer,
 ): NodeJS.ProcessEnv {
-  const drop = new Set<string>(SHADOWING_VARIABLES);
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(parent)) {
-    if (value !== undefined && !drop.has(name)) env[name] = value;
-  }
-  for (const [name, value] of serverVariables(served)) env[name] = value;
-  env[NESTING_VARIABLE] = served.profile;
-  return env;
+  return childEnvironment(parent, serverVariables(served), served.profile);
 }
 
 /** The lines `serve` prints for a shell to eval: exports, and the unset that keeps other sources out. */

@@ -1,10 +1,10 @@
 // Hands the container token over in a file (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE), never in argv or the
 // environment of unrelated processes: 0600, written atomically, in a fresh 0700 folder unless a path is given.
-import { randomBytes } from "node:crypto";
-import { constants, promises as fs, rmSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { promises as fs, rmSync } from "node:fs";
+import { join } from "node:path";
 import { defaultSessionCacheLocation } from "../credentials/session-cache-file.js";
 import { TobiraError } from "../errors.js";
+import { writeFileAtomically } from "../files/atomic-write.js";
 
 export class TokenFileError extends TobiraError {
   override name = "TokenFileError";
@@ -32,7 +32,7 @@ export async function writeTokenFile(
         hint: "give a path to a new file (or to a token file a previous `tobira serve` left)",
       });
     }
-    await writeAtomically(path, token).catch((error: NodeJS.ErrnoException) => {
+    await writeFileAtomically(path, token).catch((error: NodeJS.ErrnoException) => {
       throw new TokenFileError(`cannot write the token file ${path}: ${error.code ?? error.message}`, {
         hint: "give --token-file a path in a folder you can write to",
       });
@@ -44,7 +44,7 @@ export async function writeTokenFile(
   const folder = await fs.mkdtemp(join(base, "serve-"));
   await fs.chmod(folder, 0o700);
   const path = join(folder, "token");
-  await writeAtomically(path, token);
+  await writeFileAtomically(path, token);
   return {
     path,
     remove: () => {
@@ -52,22 +52,4 @@ export async function writeTokenFile(
       rmSync(folder, { recursive: true, force: true });
     },
   };
-}
-
-/** Temp file beside the target (created 0600, exclusive), fsync, rename: readers see no file or the whole token. */
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
-  const handle = await fs.open(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fs.rename(tmp, path);
-  } catch (error) {
-    await fs.rm(tmp, { force: true });
-    throw error;
-  }
 }

@@ -25,10 +25,14 @@ export function awsCallError(error: unknown, operation: string, context: AwsErro
   if (error instanceof AwsCallError) return error;
   const { code, message } = awsErrorFacts(error);
   const hint = hintFor(code, operation, context);
-  return new AwsCallError(`An error occurred (${code}) when calling the ${operation} operation: ${message}`, code, {
-    ...(hint === undefined ? {} : { hint }),
-    cause: error,
-  });
+  return new AwsCallError(
+    `An error occurred (${code}) when calling the ${operation} operation: ${message}`,
+    code,
+    {
+      ...(hint === undefined ? {} : { hint }),
+      cause: error,
+    },
+  );
 }
 
 function hintFor(code: string, operation: string, { profile, target }: AwsErrorContext): string | undefined {
@@ -44,7 +48,7 @@ function hintFor(code: string, operation: string, { profile, target }: AwsErrorC
       if (operation === "DescribeInstanceInformation")
         return `profile '${profile}' may not list managed nodes: add ssm:DescribeInstanceInformation to the role`;
       if (operation === "TerminateSession" || operation === "ResumeSession")
-        return "a role may end or resume only its own sessions (ssm:resourceTag/aws:ssmmessages:session-id = ${aws:userid})";
+        return "a role may end or resume only its own sessions (the session-id tag must equal the caller's aws:userid)";
       return `check the permissions of profile '${profile}' for ${operation}`;
     case "TargetNotConnected":
       return `${what}'s SSM agent is not connected: start the instance, check that it has an instance profile with AmazonSSMManagedInstanceCore, and that it can reach the SSM endpoints; \`tobira targets --profile ${profile}\` shows its ping status`;

@@ -138,7 +138,7 @@ export async function openSession(
     // The agent (through the gateway) usually says why in channel_closed: wait a little for its words.
     const end = await Promise.race([
       channel.ended,
-      new Promise<undefined>((resolve) => setTimeout(resolve, AGENT_WORDS_WAIT_MS).unref()),
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), AGENT_WORDS_WAIT_MS).unref()),
     ]);
     channel.close();
     throw explain(end, error) ?? error;
@@ -150,7 +150,11 @@ export async function openSession(
     // A socket that drops after the agent reported the exit status lost nothing.
     const failure =
       exitCode !== undefined && end.reason === "transport-closed" ? undefined : explain(end, undefined);
-    return { end, ...(exitCode === undefined ? {} : { exitCode }), ...(failure === undefined ? {} : { failure }) };
+    return {
+      end,
+      ...(exitCode === undefined ? {} : { exitCode }),
+      ...(failure === undefined ? {} : { failure }),
+    };
   });
 
   return {
@@ -189,7 +193,10 @@ export function sessionFailure(facts: FailureFacts): TobiraError | undefined {
         : startText !== ""
           ? startText
           : `the data channel of session ${facts.sessionId} closed unexpectedly`;
-  return new SessionFailedError(words, { hint: failureHint(`${output} ${startText}`, facts), cause: startError ?? end?.error });
+  return new SessionFailedError(words, {
+    hint: failureHint(`${output} ${startText}`, facts),
+    cause: startError ?? end?.error,
+  });
 }
 
 function failureHint(text: string, facts: FailureFacts): string {
@@ -200,6 +207,7 @@ function failureHint(text: string, facts: FailureFacts): string {
     return `the target's instance role needs kms:Decrypt on ${key} (in its IAM policy and in the key policy); your own credentials were fine — ask whoever manages the instance profile`;
   if (/AssumeRoleTokenProvider/.test(text))
     return "this is session-manager-plugin's MFA failure; tobira calls KMS with the credentials it already holds";
-  if (/timed out|idle/i.test(text)) return "the session ended after the idle timeout or maximum duration of the preferences; start a new one";
+  if (/timed out|idle/i.test(text))
+    return "the session ended after the idle timeout or maximum duration of the preferences; start a new one";
   return "start the session again; `TOBIRA_DEBUG=1` shows more";
 }

@@ -44,7 +44,8 @@ export async function signedUpgradeHeaders(input: StreamSigningInput): Promise<R
   const query: Record<string, string | string[]> = {};
   for (const [name, value] of url.searchParams) {
     const previous = query[name];
-    query[name] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
+    query[name] =
+      previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
   }
   const request = new HttpRequest({
     method: "GET",
@@ -65,7 +66,9 @@ export async function signedUpgradeHeaders(input: StreamSigningInput): Promise<R
     credentials: {
       accessKeyId: input.credentials.accessKeyId,
       secretAccessKey: input.credentials.secretAccessKey,
-      ...(input.credentials.sessionToken === undefined ? {} : { sessionToken: input.credentials.sessionToken }),
+      ...(input.credentials.sessionToken === undefined
+        ? {}
+        : { sessionToken: input.credentials.sessionToken }),
     },
     sha256: Hash.bind(null, "sha256"),
     uriEscapePath: true,

@@ -32,7 +32,8 @@ export async function resolveTarget(
   if (targets.length === 1) {
     target = targets[0]!;
   } else {
-    const interactive = options.interactive ?? (process.stdin.isTTY === true && process.stderr.isTTY === true);
+    const interactive =
+      options.interactive ?? (process.stdin.isTTY === true && process.stderr.isTTY === true);
     if (!interactive) {
       throw new AmbiguousTargetError(
         `${targets.length} targets match ${describeTargetQuery(query)}:\n${targets.map((t) => `    ${candidateLine(t)}`).join("\n")}`,
@@ -54,14 +55,21 @@ export function candidateLine(target: Target): string {
 async function chooseOnTerminal(candidates: Target[]): Promise<Target> {
   const terminal = openTerminal();
   if (!terminal) {
-    throw new AmbiguousTargetError(`${candidates.length} targets match and there is no terminal to choose on`, {
-      hint: "name one by its instance id",
-    });
+    throw new AmbiguousTargetError(
+      `${candidates.length} targets match and there is no terminal to choose on`,
+      {
+        hint: "name one by its instance id",
+      },
+    );
   }
   try {
-    terminal.write(`Several targets match:\n${candidates.map((t, i) => `  ${i + 1}) ${candidateLine(t)}\n`).join("")}`);
+    terminal.write(
+      `Several targets match:\n${candidates.map((t, i) => `  ${i + 1}) ${candidateLine(t)}\n`).join("")}`,
+    );
     for (let attempt = 0; attempt < 3; attempt++) {
-      const answer = (await terminal.ask(`Which one? [1-${candidates.length}]: `, { what: "the target" })).trim();
+      const answer = (
+        await terminal.ask(`Which one? [1-${candidates.length}]: `, { what: "the target" })
+      ).trim();
       const index = Number.parseInt(answer, 10);
       const chosen = /^\d+$/.test(answer) ? candidates[index - 1] : candidates.find((t) => t.id === answer);
       if (chosen) return chosen;
@@ -77,9 +85,12 @@ async function chooseOnTerminal(candidates: Target[]): Promise<Target> {
 export function assertAvailable(target: Target, profile: string, ssmKnown: boolean): void {
   const label = target.name ? `${target.name} (${target.id})` : target.id;
   if (target.state === "stopped" || target.state === "stopping") {
-    throw new TargetUnavailableError(`${label} is ${target.state}: a stopped instance is offline for Session Manager`, {
-      hint: `start it: \`tobira exec ${profile} -- aws ec2 start-instances --instance-ids ${target.id}\` (then wait until \`tobira targets --profile ${profile}\` shows it Online)`,
-    });
+    throw new TargetUnavailableError(
+      `${label} is ${target.state}: a stopped instance is offline for Session Manager`,
+      {
+        hint: `start it: \`tobira exec ${profile} -- aws ec2 start-instances --instance-ids ${target.id}\` (then wait until \`tobira targets --profile ${profile}\` shows it Online)`,
+      },
+    );
   }
   if (target.state === "pending") {
     throw new TargetUnavailableError(`${label} is still starting`, {
@@ -88,9 +99,12 @@ export function assertAvailable(target: Target, profile: string, ssmKnown: boole
   }
   if (!ssmKnown) return; // we could not ask SSM: let StartSession decide
   if (target.pingStatus === "") {
-    throw new TargetUnavailableError(`${label} is not a managed node: Systems Manager does not know its agent`, {
-      hint: "give the instance an instance profile with AmazonSSMManagedInstanceCore and make sure the SSM agent runs and can reach the SSM endpoints",
-    });
+    throw new TargetUnavailableError(
+      `${label} is not a managed node: Systems Manager does not know its agent`,
+      {
+        hint: "give the instance an instance profile with AmazonSSMManagedInstanceCore and make sure the SSM agent runs and can reach the SSM endpoints",
+      },
+    );
   }
   if (target.pingStatus !== "Online") {
     throw new TargetUnavailableError(`${label}'s SSM agent is ${target.pingStatus}, not Online`, {

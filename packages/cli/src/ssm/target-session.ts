@@ -1,7 +1,12 @@
 // The first steps every session command shares: the profile's access (one MFA prompt), the target from what
 // the user typed, and the session opened on it.
-import { openSession, type OpenedSession, type SessionHandlers } from "./open-session.js";
-import { chosenProfile, openProfileAccess, type ProfileAccess, type ProfileAccessOptions } from "./profile-access.js";
+import { type OpenedSession, openSession, type SessionHandlers } from "./open-session.js";
+import {
+  chosenProfile,
+  openProfileAccess,
+  type ProfileAccess,
+  type ProfileAccessOptions,
+} from "./profile-access.js";
 import { resolveTarget, type TargetChoiceOptions } from "./target-choice.js";
 import type { Target } from "./targets.js";
 

@@ -49,7 +49,8 @@ export async function findTargets(access: ProfileAccess, query?: TargetQuery): P
     fromEc2(instance, byId.get(instance.InstanceId ?? "")),
   );
   for (const node of ssm.nodes) {
-    if (node.ResourceType === "ManagedInstance" && matchesManaged(node, query)) targets.push(fromManaged(node));
+    if (node.ResourceType === "ManagedInstance" && matchesManaged(node, query))
+      targets.push(fromManaged(node));
   }
   // An instance id EC2 would not describe to us (denied) is still worth trying: StartSession decides.
   const unlisted =
@@ -77,7 +78,10 @@ function ec2Filters(query: TargetQuery | undefined): Filter[] | undefined {
       return [{ Name: "private-ip-address", Values: [query.ip] }, live];
     case "dns":
       // "ip-10-0-1-10" alone matches the full name in any region's domain.
-      return [{ Name: "private-dns-name", Values: [query.name.includes(".") ? query.name : `${query.name}.*`] }, live];
+      return [
+        { Name: "private-dns-name", Values: [query.name.includes(".") ? query.name : `${query.name}.*`] },
+        live,
+      ];
     case "name":
       return [{ Name: "tag:Name", Values: [query.name] }, live];
   }
@@ -96,7 +100,8 @@ async function ec2Instances(
     }
   } catch (error) {
     // Without ec2:DescribeInstances an instance id can still be used as it is; anything else cannot be looked up.
-    if (query?.kind === "instance-id" && DENIED.has(awsErrorFacts(error).code)) return { instances: [], known: false };
+    if (query?.kind === "instance-id" && DENIED.has(awsErrorFacts(error).code))
+      return { instances: [], known: false };
     throw awsCallError(error, "DescribeInstances", { profile: access.profile });
   }
   return { instances, known: true };
@@ -110,13 +115,17 @@ async function ssmNodes(
   const requests: InstanceInformationStringFilter[][] = [];
   const ids = instances.map((instance) => instance.InstanceId).filter((id): id is string => id !== undefined);
   // The InstanceIds filter takes at most 50 values.
-  for (let i = 0; i < ids.length; i += 50) requests.push([{ Key: "InstanceIds", Values: ids.slice(i, i + 50) }]);
+  for (let i = 0; i < ids.length; i += 50)
+    requests.push([{ Key: "InstanceIds", Values: ids.slice(i, i + 50) }]);
   if (query?.kind === "managed-id" || query?.kind === "instance-id") {
     if (ids.length === 0) requests.push([{ Key: "InstanceIds", Values: [query.id] }]);
   } else if (query?.kind === "tag") {
     requests.push([
       { Key: "ResourceType", Values: ["ManagedInstance"] },
-      { Key: query.value === "*" ? "tag-key" : `tag:${query.key}`, Values: [query.value === "*" ? query.key : query.value] },
+      {
+        Key: query.value === "*" ? "tag-key" : `tag:${query.key}`,
+        Values: [query.value === "*" ? query.key : query.value],
+      },
     ]);
   } else {
     requests.push([{ Key: "ResourceType", Values: ["ManagedInstance"] }]);
@@ -183,7 +192,11 @@ function tagsOf(instance: Instance): Record<string, string> {
 
 function platformOf(instance: Instance, node: InstanceInformation | undefined): string {
   if (node?.PlatformType) return node.PlatformType;
-  if (instance.Platform === "windows" || instance.PlatformDetails?.startsWith("Windows")) return "Windows";
+  if (
+    String(instance.Platform ?? "").toLowerCase() === "windows" ||
+    instance.PlatformDetails?.startsWith("Windows")
+  )
+    return "Windows";
   if (instance.PlatformDetails) return "Linux";
   return "";
 }

@@ -1,7 +1,7 @@
-// The encrypted-file backend: every key and session, names included, sealed in one AES-256-GCM file.
+// The encrypted-file backend: every long-term key, profile names included, sealed in one AES-256-GCM file.
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { removeLeftoverTempFiles, writeFileAtomically } from "./atomic-write.js";
+import { removeLeftoverTempFiles, writeFileAtomically } from "../files/atomic-write.js";
 import { withCrossProcessLock } from "./cross-process-lock.js";
 import {
   newSalt,
@@ -20,17 +20,9 @@ import {
   type VaultKey,
 } from "./key-derivation.js";
 import type { PassphraseSource } from "./passphrase-source.js";
-import type {
-  CachedSession,
-  LongTermKey,
-  LongTermKeyStore,
-  SessionInfo,
-  SessionStore,
-  Vault,
-} from "./vault.js";
-import { compareSessionInfo, describeSession, sessionBelongsTo } from "./vault.js";
+import type { LongTermKey, LongTermKeyStore, Vault } from "./vault.js";
 import { VaultDamagedError, VaultPassphraseError } from "./vault-errors.js";
-import { readCachedSession, readItemMap, readLongTermKey } from "./vault-records.js";
+import { readItemMap, readLongTermKey } from "./vault-records.js";
 
 export interface FileVaultOptions {
   path: string;
@@ -45,7 +37,6 @@ export interface FileVaultOptions {
 
 interface Contents {
   keys: Map<string, LongTermKey>;
-  sessions: Map<string, CachedSession>;
 }
 
 /** What was read from disk: the items, and the header and key to write them back with (absent: no file yet). */
@@ -61,33 +52,23 @@ const CONTENTS_FORMAT = 1;
 const PAUSE_HOOK = "TOBIRA_TEST_PAUSE_BEFORE_VAULT_RENAME";
 
 function encodeContents(contents: Contents): Buffer {
-  const document = {
-    format: CONTENTS_FORMAT,
-    keys: Object.fromEntries(contents.keys),
-    sessions: Object.fromEntries(contents.sessions),
-  };
+  const document = { format: CONTENTS_FORMAT, keys: Object.fromEntries(contents.keys) };
   return Buffer.from(JSON.stringify(document), "utf8");
 }
 
 function decodeContents(body: Buffer): Contents {
-  const document = JSON.parse(body.toString("utf8")) as {
-    format?: unknown;
-    keys?: unknown;
-    sessions?: unknown;
-  };
+  // Files written before sessions moved to the session cache also hold a `sessions` object: it is ignored
+  // (temporary credentials, long expired by now) and gone after the next write.
+  const document = JSON.parse(body.toString("utf8")) as { format?: unknown; keys?: unknown };
   if (document.format !== CONTENTS_FORMAT)
     throw new Error(`unknown contents format ${String(document.format)}`);
-  return {
-    keys: readItemMap(document.keys, "keys", readLongTermKey),
-    sessions: readItemMap(document.sessions, "sessions", readCachedSession),
-  };
+  return { keys: readItemMap(document.keys, "keys", readLongTermKey) };
 }
 
 export class FileVault implements Vault {
   readonly backend = "file" as const;
   readonly location: string;
   readonly keys: LongTermKeyStore;
-  readonly sessions: SessionStore;
   /** A key made for a file that does not exist yet, so the passphrase is asked before the lock is taken. */
   private newFileSealing: { header: VaultHeader; key: VaultKey } | undefined;
 
@@ -103,36 +84,6 @@ export class FileVault implements Vault {
       remove: (profile) => this.update((contents) => contents.keys.delete(profile)),
       list: async () => [...(await this.load()).contents.keys.keys()].sort(),
     };
-    this.sessions = {
-      get: async (cacheKey) => (await this.load()).contents.sessions.get(cacheKey),
-      set: (cacheKey, session) =>
-        this.update((contents) => {
-          contents.sessions.set(cacheKey, session);
-          return true;
-        }).then(() => undefined),
-      remove: (cacheKey) => this.update((contents) => contents.sessions.delete(cacheKey)),
-      list: async () => {
-        const infos: SessionInfo[] = [];
-        for (const [cacheKey, session] of (await this.load()).contents.sessions) {
-          infos.push(describeSession(cacheKey, session));
-        }
-        return infos.sort(compareSessionInfo);
-      },
-    };
-  }
-
-  async clearSessions(profile?: string): Promise<number> {
-    let dropped = 0;
-    await this.update((contents) => {
-      for (const [cacheKey, session] of contents.sessions) {
-        if (profile === undefined || sessionBelongsTo(session, profile)) {
-          contents.sessions.delete(cacheKey);
-          dropped += 1;
-        }
-      }
-      return dropped > 0;
-    });
-    return dropped;
   }
 
   /** Reads and decrypts the whole file, without the lock: renames are atomic, so a reader sees one version. */
@@ -143,7 +94,7 @@ export class FileVault implements Vault {
       bytes = await readFile(path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT")
-        return { contents: { keys: new Map(), sessions: new Map() } };
+        return { contents: { keys: new Map() } };
       throw error;
     }
     const damaged = (error: unknown) =>

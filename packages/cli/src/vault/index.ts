@@ -1,4 +1,4 @@
-// The vault's public face: open a backend, read and write keys and cached sessions, migrate between backends.
+// The vault's public face: open a backend, read and write long-term keys, migrate between backends.
 export { FileVault, type FileVaultOptions } from "./file-vault.js";
 export type { ScryptParams } from "./key-derivation.js";
 export { DEFAULT_SCRYPT } from "./key-derivation.js";
@@ -13,16 +13,7 @@ export {
   requestedBackend,
 } from "./open-vault.js";
 export { fixedPassphrase, type PassphraseSource, passphraseFromEnvironment } from "./passphrase-source.js";
-export type {
-  BackendName,
-  CachedSession,
-  LongTermKey,
-  LongTermKeyStore,
-  SessionInfo,
-  SessionKind,
-  SessionStore,
-  Vault,
-} from "./vault.js";
+export type { BackendName, LongTermKey, LongTermKeyStore, Vault } from "./vault.js";
 export {
   KeyringItemDamagedError,
   KeyringUnavailableError,

@@ -1,23 +1,23 @@
-// The OS-keyring backend: one keyring item per key or session under service "tobira", plus an index item,
+// The OS-keyring backend: one keyring item per long-term key under service "tobira", plus an index item,
 // because a keyring cannot list its items without reading every secret.
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { AsyncEntry } from "@napi-rs/keyring";
 import { withCrossProcessLock } from "./cross-process-lock.js";
-import type { LongTermKeyStore, SessionInfo, SessionStore, Vault } from "./vault.js";
-import { compareSessionInfo, describeSession, sessionBelongsTo } from "./vault.js";
+import type { LongTermKeyStore, Vault } from "./vault.js";
 import { KeyringItemDamagedError, KeyringUnavailableError } from "./vault-errors.js";
-import { readCachedSession, readLongTermKey } from "./vault-records.js";
+import { readLongTermKey } from "./vault-records.js";
 
 export const KEYRING_SERVICE = "tobira";
 const INDEX_ACCOUNT = "index";
 const INDEX_FORMAT = 1;
 
-/** Keyring account names: the index, and one per key and per session. */
+/** Keyring account names: the index, and one per key. */
 export function keyAccount(profile: string): string {
   return `key:${profile}`;
 }
-export function sessionAccount(cacheKey: string): string {
+/** Accounts of sessions that tobira kept in the keyring before they moved to the session cache. */
+function legacySessionAccount(cacheKey: string): string {
   return `session:${cacheKey}`;
 }
 
@@ -25,7 +25,8 @@ type EntryConstructor = typeof AsyncEntry;
 
 interface KeyringIndex {
   keys: Set<string>;
-  sessions: Map<string, SessionInfo>;
+  /** Cache keys of sessions an older tobira stored here; their items are erased at the next index write. */
+  legacySessions: string[];
 }
 
 export interface KeyringVaultOptions {
@@ -46,7 +47,6 @@ export class KeyringVault implements Vault {
   readonly backend = "keyring" as const;
   readonly location: string;
   readonly keys: LongTermKeyStore;
-  readonly sessions: SessionStore;
   private readonly service: string;
 
   constructor(private readonly options: KeyringVaultOptions) {
@@ -75,46 +75,6 @@ export class KeyringVault implements Vault {
         }),
       list: async () => [...(await this.readIndex()).keys].sort(),
     };
-    this.sessions = {
-      get: async (cacheKey) => {
-        const value = await this.readItem(sessionAccount(cacheKey));
-        return value === undefined
-          ? undefined
-          : this.checked(sessionAccount(cacheKey), () => readCachedSession(value));
-      },
-      set: (cacheKey, session) =>
-        this.locked(async () => {
-          await this.writeItem(sessionAccount(cacheKey), session);
-          await this.changeIndex((index) => index.sessions.set(cacheKey, describeSession(cacheKey, session)));
-        }),
-      remove: (cacheKey) =>
-        this.locked(async () => {
-          const erased = await this.eraseItem(sessionAccount(cacheKey));
-          let listed = false;
-          await this.changeIndex((index) => {
-            listed = index.sessions.delete(cacheKey);
-          });
-          return erased || listed;
-        }),
-      list: async () => [...(await this.readIndex()).sessions.values()].sort(compareSessionInfo),
-    };
-  }
-
-  async clearSessions(profile?: string): Promise<number> {
-    return this.locked(async () => {
-      const index = await this.readIndex();
-      const doomed = [...index.sessions.values()].filter(
-        (info) => profile === undefined || sessionBelongsTo(info, profile),
-      );
-      // Items first, index last: an interruption leaves listed-but-missing entries, never unlisted secrets.
-      for (const info of doomed) await this.eraseItem(sessionAccount(info.cacheKey));
-      if (doomed.length > 0) {
-        await this.changeIndex((current) => {
-          for (const info of doomed) current.sessions.delete(info.cacheKey);
-        });
-      }
-      return doomed.length;
-    });
   }
 
   /** True when tobira has written to this keyring before (used to pick a default backend). */
@@ -124,7 +84,7 @@ export class KeyringVault implements Vault {
 
   async readIndex(): Promise<KeyringIndex> {
     const value = await this.readItem(INDEX_ACCOUNT);
-    if (value === undefined) return { keys: new Set(), sessions: new Map() };
+    if (value === undefined) return { keys: new Set(), legacySessions: [] };
     return this.checked(INDEX_ACCOUNT, () => {
       const document = value as { format?: unknown; keys?: unknown; sessions?: unknown };
       if (document.format !== INDEX_FORMAT)
@@ -132,26 +92,21 @@ export class KeyringVault implements Vault {
       if (!Array.isArray(document.keys) || !document.keys.every((name) => typeof name === "string")) {
         throw new Error("its key list is not a list of names");
       }
-      if (!Array.isArray(document.sessions)) throw new Error("its session list is not a list");
-      const sessions = new Map<string, SessionInfo>();
-      for (const info of document.sessions as SessionInfo[]) {
-        if (typeof info?.cacheKey !== "string" || typeof info.profile !== "string") {
-          throw new Error("a session entry has no cache key or profile");
-        }
-        sessions.set(info.cacheKey, info);
-      }
-      return { keys: new Set(document.keys as string[]), sessions };
+      const legacySessions = Array.isArray(document.sessions)
+        ? document.sessions
+            .map((info: { cacheKey?: unknown }) => info?.cacheKey)
+            .filter((cacheKey): cacheKey is string => typeof cacheKey === "string")
+        : [];
+      return { keys: new Set(document.keys as string[]), legacySessions };
     });
   }
 
   private async changeIndex(mutate: (index: KeyringIndex) => void): Promise<void> {
     const index = await this.readIndex();
     mutate(index);
-    await this.writeItem(INDEX_ACCOUNT, {
-      format: INDEX_FORMAT,
-      keys: [...index.keys].sort(),
-      sessions: [...index.sessions.values()],
-    });
+    // Items first, index last: an interruption leaves listed-but-missing items, never unlisted secrets.
+    for (const cacheKey of index.legacySessions) await this.eraseItem(legacySessionAccount(cacheKey));
+    await this.writeItem(INDEX_ACCOUNT, { format: INDEX_FORMAT, keys: [...index.keys].sort() });
   }
 
   private async locked<T>(work: () => Promise<T>): Promise<T> {

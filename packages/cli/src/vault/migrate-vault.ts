@@ -1,11 +1,10 @@
-// Moves every key and cached session from one backend to another: copy, verify, then remove from the source.
+// Moves every long-term key from one backend to another: copy, verify, then remove from the source.
 import { isDeepStrictEqual } from "node:util";
 import { TobiraError } from "../errors.js";
-import type { CachedSession, LongTermKey, Vault } from "./vault.js";
+import type { LongTermKey, Vault } from "./vault.js";
 
 export interface MigrationResult {
   keys: number;
-  sessions: number;
 }
 
 /**
@@ -23,11 +22,6 @@ export async function migrateVault(
     const key = await from.keys.get(profile);
     if (key) keys.set(profile, key);
   }
-  const sessions = new Map<string, CachedSession>();
-  for (const info of await from.sessions.list()) {
-    const session = await from.sessions.get(info.cacheKey);
-    if (session) sessions.set(info.cacheKey, session);
-  }
 
   if (!options.overwrite) {
     const clashes: string[] = [];
@@ -43,7 +37,6 @@ export async function migrateVault(
   }
 
   for (const [profile, key] of keys) await to.keys.set(profile, key);
-  for (const [cacheKey, session] of sessions) await to.sessions.set(cacheKey, session);
 
   for (const [profile, key] of keys) {
     if (!isDeepStrictEqual(await to.keys.get(profile), key)) {
@@ -55,15 +48,6 @@ export async function migrateVault(
       );
     }
   }
-  for (const [cacheKey, session] of sessions) {
-    if (!isDeepStrictEqual(await to.sessions.get(cacheKey), session)) {
-      throw new TobiraError(`a cached session did not read back the same from the ${to.backend} vault`, {
-        hint: `the ${from.backend} vault was left as it was; check the ${to.backend} vault and try again`,
-      });
-    }
-  }
-
   for (const profile of keys.keys()) await from.keys.remove(profile);
-  for (const cacheKey of sessions.keys()) await from.sessions.remove(cacheKey);
-  return { keys: keys.size, sessions: sessions.size };
+  return { keys: keys.size };
 }

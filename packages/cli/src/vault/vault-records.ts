@@ -1,12 +1,5 @@
-// Checks the shape of stored items (long-term keys, cached sessions) read back from a backend.
-import type { CachedSession, LongTermKey, SessionKind } from "./vault.js";
-
-const SESSION_KINDS: readonly SessionKind[] = [
-  "session-token",
-  "assume-role",
-  "federation-token",
-  "credential-process",
-];
+// Checks the shape of stored items (long-term keys) read back from a backend.
+import type { LongTermKey } from "./vault.js";
 
 type Record_ = { [key: string]: unknown };
 
@@ -38,25 +31,6 @@ export function readLongTermKey(value: unknown): LongTermKey {
   const userName = optionalString(value, "userName");
   if (userName !== undefined) key.userName = userName;
   return key;
-}
-
-export function readCachedSession(value: unknown): CachedSession {
-  if (!isObject(value)) throw new Error("a cached session is not an object");
-  const kind = requiredString(value, "kind");
-  if (!SESSION_KINDS.includes(kind as SessionKind)) throw new Error(`unknown session kind '${kind}'`);
-  const session: CachedSession = {
-    accessKeyId: requiredString(value, "accessKeyId"),
-    secretAccessKey: requiredString(value, "secretAccessKey"),
-    sessionToken: requiredString(value, "sessionToken"),
-    expiration: requiredString(value, "expiration"),
-    profile: requiredString(value, "profile"),
-    kind: kind as SessionKind,
-  };
-  for (const field of ["roleArn", "sourceProfile", "mfaSerial", "createdAt"] as const) {
-    const found = optionalString(value, field);
-    if (found !== undefined) session[field] = found;
-  }
-  return session;
 }
 
 /** Reads a JSON object of items (name → item) into a Map, so names like "__proto__" stay plain keys. */

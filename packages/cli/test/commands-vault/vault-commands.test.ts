@@ -1,11 +1,12 @@
-// add / list / remove / clear / vault migrate as a user runs them, on the file backend, as real processes.
-// Every captured output is scanned for the secrets involved.
+// add / list / remove / clear / vault migrate as a user runs them, on the file backend, as real processes, with
+// the session cache the credential commands fill. Every captured output is scanned for the secrets involved.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { FileSessionCache } from "../../src/credentials/session-cache-file.js";
 import { FileVault } from "../../src/vault/file-vault.js";
 import { forgetDerivedKeys } from "../../src/vault/key-derivation.js";
 import { fixedPassphrase } from "../../src/vault/passphrase-source.js";
@@ -15,8 +16,8 @@ import {
   SAMPLE_ACCESS_KEY_ID,
   SAMPLE_SECRET,
   SAMPLE_SESSION_TOKEN,
+  SAMPLE_ROLE_ARN,
   SECRET_PROFILE,
-  sampleSession,
 } from "../vault/fixtures/vault-samples.js";
 
 const cli = fileURLToPath(new URL("./fixtures/vault-cli.ts", import.meta.url));
@@ -34,6 +35,8 @@ function tobira(args: string[], env: NodeJS.ProcessEnv = {}) {
       TOBIRA_BACKEND: "file",
       TOBIRA_VAULT_FILE: vaultPath,
       TOBIRA_VAULT_PASSPHRASE: PASSPHRASE,
+      TOBIRA_CACHE_DIR: join(folder.path, "cache"),
+      TOBIRA_RUNTIME_DIR: join(folder.path, "run"),
       ...env,
     },
     encoding: "utf8",
@@ -44,6 +47,43 @@ function tobira(args: string[], env: NodeJS.ProcessEnv = {}) {
     assert.equal(run.stderr.includes(secret), false, `stderr of ${args.join(" ")} holds a secret`);
   }
   return run;
+}
+
+/** The session cache the commands see (as exec, export and credential-process fill it). */
+function sessionCache(): FileSessionCache {
+  return new FileSessionCache({ cacheDir: join(folder.path, "cache"), keyDir: join(folder.path, "run") });
+}
+
+/** Caches a session as the credential path does: `profile` made it, from `sourceProfile`'s long-term key. */
+async function cacheSession(
+  cacheKey: string,
+  fields: { profile: string; sourceProfile: string; kind?: string; expiresAt?: string },
+): Promise<void> {
+  const expiresAt = fields.expiresAt ?? "2030-01-01T00:00:00.000Z";
+  await sessionCache().put(cacheKey, {
+    expiresAt,
+    credentials: {
+      accessKeyId: "ASIAEXAMPLETEMPKEY01",
+      secretAccessKey: "temporarySecretExample0123456789abcdefgh",
+      sessionToken: SAMPLE_SESSION_TOKEN,
+      expiration: expiresAt,
+    },
+    meta: {
+      kind: fields.kind ?? "assume-role",
+      profile: fields.profile,
+      ...(fields.kind === "session-token" ? {} : { roleArn: SAMPLE_ROLE_ARN }),
+      sourceProfile: fields.sourceProfile,
+      forProfile: fields.profile,
+    },
+  });
+}
+
+/** The cache's record of which access key a profile has (no credentials: not a session). */
+async function cacheSourceRecord(cacheKey: string, profile: string): Promise<void> {
+  await sessionCache().put(cacheKey, {
+    expiresAt: "2030-01-01T00:00:00.000Z",
+    meta: { kind: "source", profile, accessKeyId: SAMPLE_ACCESS_KEY_ID },
+  });
 }
 
 /** The vault the commands wrote, read in this process (the key derivation is cheap: see beforeEach). */
@@ -58,8 +98,8 @@ beforeEach(async () => {
   folder = await makeTempFolder("vault-commands");
   vaultPath = join(folder.path, "vault");
   // A vault made with a cheap scrypt cost: the commands keep the cost written in its header.
-  await sameVault().sessions.set("seed", sampleSession({ profile: "seed", sourceProfile: "seed" }));
-  await sameVault().sessions.remove("seed");
+  await sameVault().keys.set("seed", { accessKeyId: SAMPLE_ACCESS_KEY_ID, secretAccessKey: SAMPLE_SECRET, addedAt: "x" });
+  await sameVault().keys.remove("seed");
 });
 afterEach(() => folder.remove());
 
@@ -79,12 +119,16 @@ describe("vault commands", () => {
     assert.equal(again.status, 2);
     assert.match(again.stderr, /already has a key in the vault \(AKIA…Y7XZ\)\n {2}hint: pass --force/);
 
+    await cacheSession("made-with-old-key", { profile: "switch", sourceProfile: SECRET_PROFILE });
+    await cacheSourceRecord("old-key-record", SECRET_PROFILE);
     const replaced = tobira(["add", SECRET_PROFILE, "--env", "--force"], {
       ...keyEnv,
       AWS_ACCESS_KEY_ID: "AKIANEWNEWNEWNEWNEW2",
     });
     assert.equal(replaced.status, 0, replaced.stderr);
     assert.equal((await sameVault().keys.get(SECRET_PROFILE))?.accessKeyId, "AKIANEWNEWNEWNEWNEW2");
+    assert.match(replaced.stdout, /and dropped 1 cached session made with the old key\.\n$/);
+    assert.deepEqual(await sessionCache().list(), [], "the old key's sessions and record are forgotten");
 
     const listed = tobira(["list"]);
     assert.equal(listed.status, 0, listed.stderr);
@@ -173,42 +217,49 @@ describe("vault commands", () => {
     );
   });
 
-  it("list --sessions and --json show cached sessions and expiry without their secrets", async () => {
-    await sameVault().sessions.set("ck-1", sampleSession());
-    await sameVault().sessions.set(
-      "ck-2",
-      sampleSession({ profile: "old", expiration: "2001-01-01T00:00:00Z" }),
-    );
+  it("list --sessions and --json show the session cache's sessions and expiry without their secrets", async () => {
+    await cacheSession("ck-1", { profile: "switch", sourceProfile: SECRET_PROFILE });
+    await cacheSession("ck-2", {
+      profile: "old",
+      sourceProfile: "old",
+      kind: "session-token",
+      expiresAt: new Date(Date.now() - 20 * 60_000).toISOString(),
+    });
+    await cacheSourceRecord("record", SECRET_PROFILE);
     const text = tobira(["list", "--sessions"]);
     assert.equal(text.status, 0, text.stderr);
-    assert.match(text.stdout, /SESSION FOR\s+KIND\s+ROLE\s+EXPIRES/);
+    assert.match(text.stdout, /\nSession cache: .*cache\nSESSION FOR\s+KIND\s+ROLE\s+EXPIRES\n/);
     assert.match(
       text.stdout,
       /switch\s+assume-role\s+arn:aws:iam::210987654321:role\/prod-secret-role\s+2030-01-01T00:00:00.000Z \(in \d+ h \d+ min\)/,
     );
-    assert.match(text.stdout, /old\s+assume-role\s+.*\(expired \d+ h \d+ min ago\)/);
+    assert.match(text.stdout, /old\s+session-token\s+-\s+.*\(expired 2\d min ago\)/);
     const json = tobira(["list", "--sessions", "--json"]);
     const document = JSON.parse(json.stdout) as { backend: string; sessions: Array<Record<string, unknown>> };
     assert.equal(document.backend, "file");
     assert.deepEqual(
-      document.sessions.map((s) => [s.cacheKey, s.profile, s.expired]),
+      document.sessions.map((s) => [s.profile, s.kind, s.sourceProfile, s.expired]),
       [
-        ["ck-2", "old", true],
-        ["ck-1", "switch", false],
+        ["old", "session-token", "old", true],
+        ["switch", "assume-role", SECRET_PROFILE, false],
       ],
     );
     assert.equal(json.stdout.includes("ASIAEXAMPLETEMPKEY01"), false);
+    const none = tobira(["list", "--sessions"], { TOBIRA_RUNTIME_DIR: join(folder.path, "after-logout") });
+    assert.match(none.stdout, /\nNo cached sessions\.\n$/, "without the cache key nothing can be read");
   });
 
   it("clear drops the sessions of one profile or all; remove deletes a key and its sessions", async () => {
     tobira(["add", SECRET_PROFILE, "--env"], keyEnv);
     tobira(["add", "bob", "--env"], { ...keyEnv, AWS_ACCESS_KEY_ID: "AKIABOBBOBBOBBOBBOB1" });
-    await sameVault().sessions.set("ck-1", sampleSession());
-    await sameVault().sessions.set("ck-2", sampleSession({ profile: "bob-role", sourceProfile: "bob" }));
-    await sameVault().sessions.set("ck-3", sampleSession({ profile: "carol", sourceProfile: "carol" }));
+    await cacheSession("ck-1", { profile: "switch", sourceProfile: SECRET_PROFILE });
+    await cacheSession("ck-2", { profile: "bob-role", sourceProfile: "bob" });
+    await cacheSession("ck-3", { profile: "carol", sourceProfile: "carol" });
+    await cacheSourceRecord("bob-record", "bob");
 
     const one = tobira(["clear", "bob"]);
     assert.equal(one.stdout, "Dropped 1 cached session of profile 'bob'.\n");
+    assert.equal(await sessionCache().get("bob-record"), undefined, "bob's source record went too");
     const noConfirm = tobira(["remove", SECRET_PROFILE]);
     assert.equal(noConfirm.status, 1);
     assert.match(
@@ -220,13 +271,14 @@ describe("vault commands", () => {
     assert.match(removed.stdout, /Removed the key of profile 'prod-secret-name' and 1 cached session\./);
     assert.deepEqual(await sameVault().keys.list(), ["bob"]);
     assert.deepEqual(
-      (await sameVault().sessions.list()).map((s) => s.cacheKey),
+      (await sessionCache().list()).map((s) => s.key),
       ["ck-3"],
     );
     const unknown = tobira(["remove", "nobody", "--yes"]);
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /no key is stored for profile 'nobody'/);
     assert.equal(tobira(["clear"]).stdout, "Dropped 1 cached session.\n");
+    assert.deepEqual(await sessionCache().list(), []);
   });
 
   it("reports a damaged vault and a wrong passphrase in one line with a hint, leaving the file alone", async () => {

@@ -9,7 +9,7 @@ describe("tobira demo", () => {
   const state = makeStateDir("demo");
   after(() => state.remove());
 
-  test("walks through a signed call, MFA AssumeRole and two denials, within 100 columns", async () => {
+  test("walks through the SDK calls and alice's working session with the real CLI, within 100 columns", async () => {
     const result = await tobira(["demo"]);
     assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
     const out = result.stdout;
@@ -19,8 +19,56 @@ describe("tobira demo", () => {
     assert.match(out, /sts:AssumeRole without MFA: denied\n\s+AccessDenied: /);
     assert.match(out, /sts:AssumeRole as carol: denied\n\s+AccessDenied: .*user\/carol/);
     assert.doesNotMatch(out, /expected: /, "no call ended other than AWS would decide it");
+    assert.doesNotMatch(out, /NOT AS EXPECTED/);
+
+    // The credential steps: the real CLI in separate processes, the audit log as the witness.
+    const section = (title: RegExp) => {
+      const start = out.search(title);
+      assert.ok(start >= 0, `no step ${title}`);
+      const next = out.indexOf("\n── ", start + 1);
+      return out.slice(start, next < 0 ? undefined : next);
+    };
+    const add = section(/── \d+\/\d+ {2}tobira add/);
+    assert.match(add, /\$ AWS_ACCESS_KEY_ID=AKIA… AWS_SECRET_ACCESS_KEY=… tobira add alice --env\n/);
+    assert.match(add, /Stored access key AKIA…\w{4} for profile 'alice' in the .*vault\./);
+    assert.match(add, /tobira_mfa_process = tobira sandbox mfa-code alice\n/);
+    assert.match(add, /credential_process = tobira credential-process switch\n/);
+
+    const switchStep = section(/── \d+\/\d+ {2}tobira exec switch/);
+    assert.match(switchStep, /\$ tobira exec switch -- node whoami\.mjs\n/);
+    assert.match(switchStep, /Arn: arn:aws:sts::222222222222:assumed-role\/Role-for-switch\/alice\n/);
+    assert.match(
+      switchStep,
+      /sts:GetSessionToken → Allow\n\s+by arn:aws:iam::111111111111:user\/alice \(AKIA… key\), with MFA/,
+    );
+    assert.match(
+      switchStep,
+      /sts:AssumeRole → Allow\n\s+by arn:aws:iam::111111111111:user\/alice \(ASIA… key\)/,
+    );
+    assert.match(switchStep, /MFA codes sent for this working session: 1: as expected/);
+
+    const projectA = section(/── \d+\/\d+ {2}tobira exec project-a/);
+    assert.match(projectA, /Arn: arn:aws:sts::222222222222:assumed-role\/project-a-operator\/alice\n/);
+    assert.doesNotMatch(projectA, /GetSessionToken/, "no second MFA session");
+    assert.match(projectA, /MFA codes sent for this working session: still 1: as expected/);
+
+    const cached = section(/── \d+\/\d+ {2}A second call is served from the cache/);
+    assert.equal((cached.match(/ line \d+ {2}sts:/g) ?? []).length, 1, `only the child's call:\n${cached}`);
+    assert.match(
+      cached,
+      /line \d+ {2}sts:GetCallerIdentity → Allow\n\s+by arn:aws:sts::222222222222:assumed-role/,
+    );
+
+    const awsCli = section(/── \d+\/\d+ {2}The AWS CLI gets its credentials/);
+    if (/Skipped:/.test(awsCli)) {
+      assert.match(awsCli, /is not the AWS CLI v2 here/);
+    } else {
+      assert.match(awsCli, /\$ aws sts get-caller-identity --profile switch-cli --endpoint-url http/);
+      assert.match(awsCli, /"Arn": "arn:aws:sts::222222222222:assumed-role\/Role-for-switch\/alice"/);
+      assert.match(awsCli, /STS calls made by tobira: none \(a cache hit\): as expected/);
+    }
     const auditLines = out.slice(out.indexOf("What decided each call")).match(/^ {2}line \d+ {2}/gm) ?? [];
-    assert.equal(auditLines.length, 5, `one audit line per call:\n${out}`);
+    assert.equal(auditLines.length, 9, `one audit line per call:\n${out}`);
     for (const line of out.split("\n"))
       assert.ok([...line].length <= 100, `longer than 100 columns: ${line}`);
     const temp = /^ {2}config: +(\S+)\/config$/m.exec(out)?.[1];

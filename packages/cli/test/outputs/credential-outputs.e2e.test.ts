@@ -15,7 +15,6 @@ import { FileVault } from "../../src/vault/file-vault.js";
 import { fixedPassphrase } from "../../src/vault/passphrase-source.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
-const launcher = join(here, "tobira-with-outputs.mjs");
 const tobiraBin = join(here, "..", "..", "bin", "tobira.js");
 const builtEntry = join(here, "..", "..", "dist", "src", "commands", "credential-process.js");
 const AWS_CLI_V2 = process.env.TOBIRA_AWS_CLI || "/usr/bin/aws";
@@ -75,7 +74,7 @@ describe("exec, export and credential-process against the sandbox", {
   let aliceKey: { id: string; secret: string };
 
   const tobira = (args: string[], extra: NodeJS.ProcessEnv = {}, options = {}) =>
-    run(process.execPath, [launcher, ...args], { ...env, ...extra }, options);
+    run(process.execPath, [tobiraBin, ...args], { ...env, ...extra }, options);
   const audit = (): AuditLine[] =>
     (existsSync(join(stateDir, "audit.jsonl")) ? readFileSync(join(stateDir, "audit.jsonl"), "utf8") : "")
       .split("\n")
@@ -121,7 +120,7 @@ describe("exec, export and credential-process against the sandbox", {
     const config = readFileSync(join(stateDir, "config"), "utf8")
       .replace("[profile alice]\n", `[profile alice]\ntobira_mfa_process = ${mfaScript}\n`)
       .concat(
-        `\n[profile switch-cli]\nregion = ap-northeast-1\ncredential_process = ${process.execPath} ${launcher} credential-process switch\n`,
+        `\n[profile switch-cli]\nregion = ap-northeast-1\ncredential_process = ${process.execPath} ${tobiraBin} credential-process switch\n`,
       );
     writeFileSync(join(root, "config"), config);
     const base: NodeJS.ProcessEnv = {};
@@ -254,7 +253,7 @@ describe("exec, export and credential-process against the sandbox", {
     const expected = json(await tobira(["credential-process", "switch"]));
     const viaBash = await run(
       "bash",
-      ["-c", `eval "$("$0" "$1" export switch)" && env`, process.execPath, launcher],
+      ["-c", `eval "$("$0" "$1" export switch)" && env`, process.execPath, tobiraBin],
       {
         ...env,
         AWS_PROFILE: "switch",

@@ -171,12 +171,18 @@ describe("the AWS CLI v2 against the sandbox", () => {
     const callStep = Math.floor(Date.now() / 30_000);
     const next = await tobira(["sandbox", "mfa-code", BOB_MFA, "--state", state.dir]);
     assert.equal(next.code, 0, next.stderr);
+    const stepAfter = Math.floor(Date.now() / 30_000);
     assert.notEqual(next.stdout.trim(), code);
     if (callStep === stepBefore) {
-      assert.match(
-        next.stderr,
-        /^the current code of \S+mfa\/bob was already used; waiting \d+ s for the next one\n$/,
-      );
+      if (next.stderr === "") {
+        // Only a child that started after the step turned (a loaded machine) may answer without waiting.
+        assert.ok(stepAfter > callStep, "mfa-code handed out a code in the step whose code was used");
+      } else {
+        assert.match(
+          next.stderr,
+          /^the current code of \S+mfa\/bob was already used; waiting \d+ s for the next one\n$/,
+        );
+      }
     }
   });
 

@@ -11,8 +11,8 @@ import { FileVault } from "../../src/vault/file-vault.js";
 import { fixedPassphrase } from "../../src/vault/passphrase-source.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
-export const launcher = join(here, "tobira-with-credential-commands.mjs");
-const tobiraBin = join(here, "..", "..", "bin", "tobira.js");
+/** The CLI as npm links it (runs dist/, so `npm run build` first). */
+export const tobiraBin = join(here, "..", "..", "bin", "tobira.js");
 export const builtCommands = ["serve", "login", "rotate"].map((name) =>
   join(here, "..", "..", "dist", "src", "commands", `${name}.js`),
 );
@@ -137,9 +137,9 @@ export async function startUserFixture(
     env,
     aliceKey,
     vault,
-    tobira: (args, extra = {}) => run(process.execPath, [launcher, ...args], { ...env, ...extra }),
+    tobira: (args, extra = {}) => run(process.execPath, [tobiraBin, ...args], { ...env, ...extra }),
     spawnTobira: (args, extra = {}) =>
-      spawn(process.execPath, [launcher, ...args], {
+      spawn(process.execPath, [tobiraBin, ...args], {
         env: { ...env, ...extra },
         stdio: ["ignore", "pipe", "pipe"],
       }),

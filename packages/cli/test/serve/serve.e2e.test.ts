@@ -114,6 +114,31 @@ describe("tobira serve against the sandbox", { skip: !BUILT && "run `npm run bui
     assert.equal(failing.code, 7);
   });
 
+  it("exec --server gives the child an endpoint, not keys, and its SDK call acts as the role", async () => {
+    const child = [
+      "--input-type=module",
+      "-e",
+      `const { STSClient, GetCallerIdentityCommand } = await import(${JSON.stringify(import.meta.resolve("@aws-sdk/client-sts"))});
+       const id = await new STSClient({}).send(new GetCallerIdentityCommand({}));
+       const names = ["AWS_ACCESS_KEY_ID", "AWS_SESSION_TOKEN", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+         "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "TOBIRA_PROFILE"];
+       console.log(JSON.stringify({ arn: id.Arn, set: names.filter((n) => process.env[n] !== undefined),
+         tokenFile: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE }));`,
+    ];
+    const result = await f.tobira(["exec", "--server", "switch", "--", process.execPath, ...child]);
+    assert.equal(result.code, 0, result.stderr);
+    const seen = JSON.parse(result.stdout) as { arn: string; set: string[]; tokenFile: string };
+    assert.equal(seen.arn, "arn:aws:sts::222222222222:assumed-role/Role-for-switch/alice");
+    assert.deepEqual(seen.set, [
+      "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+      "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+      "TOBIRA_PROFILE",
+    ]);
+    assert.equal(existsSync(seen.tokenFile), false, "the token file is gone once the child ended");
+    const failing = await f.tobira(["exec", "--server", "switch", "--", process.execPath, "-e", "process.exit(5)"]);
+    assert.equal(failing.code, 5);
+  });
+
   it("writes the token where --token-file says", async () => {
     const path = join(f.root, "my.token");
     const result = await f.tobira([

@@ -103,8 +103,9 @@ describe("file vault across processes", () => {
     child.kill("SIGKILL");
     await exit;
     forgetDerivedKeys();
-    assert.deepEqual(await vault().keys.list(), ["alpha"]);
-    assert.ok((await vault().sessions.list()).length >= 1);
+    const names = await vault().keys.list();
+    assert.equal(names[0], "alpha");
+    assert.ok(names.length >= 2 && names.slice(1).every((name) => name.startsWith("churn-")), String(names));
   });
 
   it("loses no entry when four processes add keys at the same time", async () => {

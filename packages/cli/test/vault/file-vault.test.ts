@@ -4,19 +4,18 @@ import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { FileVault } from "../../src/vault/file-vault.js";
-import { forgetDerivedKeys } from "../../src/vault/key-derivation.js";
+import { newSalt, sealVaultFile } from "../../src/vault/file-format.js";
+import { deriveVaultKey, forgetDerivedKeys } from "../../src/vault/key-derivation.js";
 import { fixedPassphrase, type PassphraseSource } from "../../src/vault/passphrase-source.js";
 import { VaultDamagedError, VaultPassphraseError } from "../../src/vault/vault-errors.js";
 import {
   CHEAP_SCRYPT,
   makeTempFolder,
   SAMPLE_ACCESS_KEY_ID,
-  SAMPLE_ROLE_ARN,
   SAMPLE_SECRET,
-  SAMPLE_SESSION_TOKEN,
   SECRET_PROFILE,
+  legacySession,
   sampleKey,
-  sampleSession,
 } from "./fixtures/vault-samples.js";
 
 let folder: { path: string; remove: () => Promise<void> };
@@ -70,34 +69,35 @@ describe("file vault", () => {
     assert.deepEqual(await reopened.keys.list(), ["bob"]);
   });
 
-  it("stores cached sessions apart from keys, lists them without secrets and clears them by profile", async () => {
-    const vault = vaultWith();
-    await vault.sessions.set("k1", sampleSession());
-    await vault.sessions.set(
-      "k2",
-      sampleSession({ profile: "other", sourceProfile: "someone", kind: "session-token" }),
+  it("opens a format-1 file that still holds sessions, ignores them, and drops them at the next write", async () => {
+    // What a tobira that kept sessions in the vault wrote: the same header, a body with a `sessions` object.
+    const passphrase = "correct horse battery staple";
+    const salt = newSalt();
+    const key = await deriveVaultKey(passphrase, salt, CHEAP_SCRYPT);
+    const body = {
+      format: 1,
+      keys: { [SECRET_PROFILE]: sampleKey() },
+      sessions: { "cache-key-1": legacySession() },
+    };
+    const { mkdir } = await import("node:fs/promises");
+    await mkdir(join(folder.path, "data", "tobira"), { recursive: true, mode: 0o700 });
+    await writeFile(
+      vaultPath,
+      sealVaultFile(Buffer.from(JSON.stringify(body)), { kdf: CHEAP_SCRYPT, salt, check: key.check }, key),
+      { mode: 0o600 },
     );
-    assert.deepEqual(await vault.sessions.get("k1"), sampleSession());
-    assert.deepEqual(await vault.keys.list(), []);
-    const listed = await vault.sessions.list();
-    assert.deepEqual(
-      listed.map((info) => [info.cacheKey, info.profile, info.kind]),
-      [
-        ["k2", "other", "session-token"],
-        ["k1", "switch", "assume-role"],
-      ],
+    forgetDerivedKeys();
+    const vault = vaultWith(passphrase);
+    assert.deepEqual(await vault.keys.list(), [SECRET_PROFILE]);
+    assert.deepEqual(await vault.keys.get(SECRET_PROFILE), sampleKey());
+    await vault.keys.set("bob", sampleKey({ accessKeyId: "AKIABOBBOBBOBBOBBOB1" }));
+    forgetDerivedKeys();
+    assert.deepEqual(await vaultWith(passphrase).keys.list(), ["bob", SECRET_PROFILE]);
+    const { openVaultBody, parseVaultFile } = await import("../../src/vault/file-format.js");
+    const rewritten = JSON.parse(
+      openVaultBody(parseVaultFile(await readFile(vaultPath)), key).toString("utf8").trimEnd(),
     );
-    for (const info of listed) {
-      assert.equal("secretAccessKey" in info || "sessionToken" in info || "accessKeyId" in info, false);
-    }
-    // "switch" was made from prod-secret-name's key: clearing that profile drops it.
-    assert.equal(await vault.clearSessions(SECRET_PROFILE), 1);
-    assert.deepEqual(
-      (await vault.sessions.list()).map((info) => info.cacheKey),
-      ["k2"],
-    );
-    assert.equal(await vault.clearSessions(), 1);
-    assert.deepEqual(await vault.sessions.list(), []);
+    assert.deepEqual(Object.keys(rewritten).sort(), ["format", "keys"]);
   });
 
   it("keeps profile names that look like object internals as plain names", async () => {
@@ -109,18 +109,11 @@ describe("file vault", () => {
     assert.deepEqual(await vaultWith().keys.get("__proto__"), sampleKey());
   });
 
-  it("leaves no profile name, key, secret, token or role ARN readable in the file", async () => {
+  it("leaves no profile name, key, secret or user name readable in the file", async () => {
     const vault = vaultWith();
-    await vault.keys.set(SECRET_PROFILE, sampleKey());
-    await vault.sessions.set("cache-key-1", sampleSession());
+    await vault.keys.set(SECRET_PROFILE, sampleKey({ userName: "ops-person" }));
     const bytes = await readFile(vaultPath);
-    for (const needle of [
-      SECRET_PROFILE,
-      SAMPLE_ACCESS_KEY_ID,
-      SAMPLE_SECRET,
-      SAMPLE_SESSION_TOKEN,
-      SAMPLE_ROLE_ARN,
-    ]) {
+    for (const needle of [SECRET_PROFILE, SAMPLE_ACCESS_KEY_ID, SAMPLE_SECRET, "ops-person"]) {
       for (const encoding of ["utf8", "utf16le", "base64", "hex"] as const) {
         assert.equal(
           bytes.includes(Buffer.from(needle).toString(encoding)),
@@ -229,7 +222,7 @@ describe("file vault", () => {
         await writeFile(vaultPath, cut);
         const vault = vaultWith();
         await assert.rejects(vault.keys.get(SECRET_PROFILE), VaultDamagedError);
-        await assert.rejects(vault.clearSessions(), VaultDamagedError);
+        await assert.rejects(vault.keys.set("bob", sampleKey()), VaultDamagedError);
         assert.deepEqual(await readFile(vaultPath), cut);
       });
     }

@@ -19,8 +19,8 @@ import {
   CHEAP_SCRYPT,
   makeTempFolder,
   SECRET_PROFILE,
+  legacySession,
   sampleKey,
-  sampleSession,
 } from "./fixtures/vault-samples.js";
 
 const service = `tobira-test-${randomBytes(4).toString("hex")}`;
@@ -82,7 +82,6 @@ describe("keyring vault (real Secret Service)", { skip }, () => {
   afterEach(async () => {
     const vault = await openTestKeyring();
     for (const profile of await vault.keys.list()) await vault.keys.remove(profile);
-    await vault.clearSessions();
     for (const { account } of await findCredentialsAsync(service)) {
       const { AsyncEntry } = await import("@napi-rs/keyring");
       await new AsyncEntry(service, account, { linux: { store: "secret-service" } }).deleteCredential();
@@ -107,25 +106,21 @@ describe("keyring vault (real Secret Service)", { skip }, () => {
     assert.deepEqual(await accountsInService(), ["index", `key:${SECRET_PROFILE}`]);
   });
 
-  it("caches sessions apart, lists them from the index without secrets, clears them by profile", async () => {
+  it("reads an index that still lists sessions and erases those items at the next write", async () => {
+    // What a tobira that kept sessions in the keyring left: a session item and an index naming it.
+    const { AsyncEntry } = await import("@napi-rs/keyring");
+    const item = (account: string) => new AsyncEntry(service, account, { linux: { store: "secret-service" } });
+    const json = (value: unknown) => Buffer.from(JSON.stringify(value), "utf8");
+    await item("key:alice").setSecret(json(sampleKey()));
+    await item("session:k1").setSecret(json(legacySession()));
+    await item("index").setSecret(
+      json({ format: 1, keys: ["alice"], sessions: [{ cacheKey: "k1", profile: "switch" }] }),
+    );
     const vault = await openTestKeyring();
-    await vault.sessions.set("k1", sampleSession());
-    await vault.sessions.set(
-      "k2",
-      sampleSession({ profile: "other", sourceProfile: "x", kind: "session-token" }),
-    );
-    assert.deepEqual(await vault.sessions.get("k1"), sampleSession());
-    const listed = await vault.sessions.list();
-    assert.deepEqual(
-      listed.map((info) => info.cacheKey),
-      ["k2", "k1"],
-    );
-    assert.equal(JSON.stringify(listed).includes(sampleSession().sessionToken), false);
-    assert.equal(await vault.clearSessions(SECRET_PROFILE), 1);
-    assert.equal(await vault.sessions.get("k1"), undefined);
-    assert.deepEqual(await accountsInService(), ["index", "session:k2"]);
-    assert.equal(await vault.clearSessions(), 1);
-    assert.deepEqual(await vault.sessions.list(), []);
+    assert.deepEqual(await vault.keys.list(), ["alice"]);
+    assert.deepEqual(await vault.keys.get("alice"), sampleKey());
+    await vault.keys.set("bob", sampleKey());
+    assert.deepEqual(await accountsInService(), ["index", "key:alice", "key:bob"]);
   });
 
   it("keeps every key when three processes add keys at once", async () => {
@@ -149,15 +144,12 @@ describe("keyring vault (real Secret Service)", { skip }, () => {
     const file = fileVault();
     await file.keys.set("alice", sampleKey());
     await file.keys.set("bob", sampleKey({ accessKeyId: "AKIABOBBOBBOBBOBBOB1" }));
-    await file.sessions.set("k1", sampleSession());
     const keyring = await openTestKeyring();
-    assert.deepEqual(await migrateVault(file, keyring), { keys: 2, sessions: 1 });
+    assert.deepEqual(await migrateVault(file, keyring), { keys: 2 });
     assert.deepEqual(await keyring.keys.list(), ["alice", "bob"]);
-    assert.deepEqual(await keyring.sessions.get("k1"), sampleSession());
     assert.deepEqual(await file.keys.list(), []);
-    assert.deepEqual(await file.sessions.list(), []);
 
-    assert.deepEqual(await migrateVault(keyring, file), { keys: 2, sessions: 1 });
+    assert.deepEqual(await migrateVault(keyring, file), { keys: 2 });
     assert.deepEqual(await file.keys.get("bob"), sampleKey({ accessKeyId: "AKIABOBBOBBOBBOBBOB1" }));
     assert.deepEqual(await keyring.keys.list(), []);
     assert.deepEqual(await accountsInService(), ["index"]);
@@ -173,8 +165,6 @@ describe("keyring vault (real Secret Service)", { skip }, () => {
       ...file,
       backend: "file",
       location: file.location,
-      clearSessions: (profile) => file.clearSessions(profile),
-      sessions: file.sessions,
       keys: {
         ...file.keys,
         set: async (profile, key) => {

@@ -8,7 +8,7 @@ import { forgetDerivedKeys } from "../../src/vault/key-derivation.js";
 import { migrateVault } from "../../src/vault/migrate-vault.js";
 import { fixedPassphrase } from "../../src/vault/passphrase-source.js";
 import type { Vault } from "../../src/vault/vault.js";
-import { CHEAP_SCRYPT, makeTempFolder, sampleKey, sampleSession } from "./fixtures/vault-samples.js";
+import { CHEAP_SCRYPT, makeTempFolder, sampleKey } from "./fixtures/vault-samples.js";
 
 let folder: { path: string; remove: () => Promise<void> };
 
@@ -26,8 +26,6 @@ function faulty(inner: Vault, fault: { onSet?: (n: number) => boolean; corruptGe
   return {
     backend: inner.backend,
     location: inner.location,
-    sessions: inner.sessions,
-    clearSessions: (profile) => inner.clearSessions(profile),
     keys: {
       list: () => inner.keys.list(),
       remove: (profile) => inner.keys.remove(profile),
@@ -47,7 +45,6 @@ function faulty(inner: Vault, fault: { onSet?: (n: number) => boolean; corruptGe
 async function seed(vault: Vault): Promise<void> {
   await vault.keys.set("alice", sampleKey());
   await vault.keys.set("bob", sampleKey({ accessKeyId: "AKIABOBBOBBOBBOBBOB1" }));
-  await vault.sessions.set("k1", sampleSession());
 }
 
 beforeEach(async () => {
@@ -57,16 +54,14 @@ beforeEach(async () => {
 afterEach(() => folder.remove());
 
 describe("vault migration", () => {
-  it("moves every key and session, then empties the source", async () => {
+  it("moves every key, then empties the source", async () => {
     const from = fileVault("a");
     const to = fileVault("b");
     await seed(from);
-    assert.deepEqual(await migrateVault(from, to), { keys: 2, sessions: 1 });
+    assert.deepEqual(await migrateVault(from, to), { keys: 2 });
     assert.deepEqual(await to.keys.list(), ["alice", "bob"]);
     assert.deepEqual(await to.keys.get("bob"), sampleKey({ accessKeyId: "AKIABOBBOBBOBBOBBOB1" }));
-    assert.deepEqual(await to.sessions.get("k1"), sampleSession());
     assert.deepEqual(await from.keys.list(), []);
-    assert.deepEqual(await from.sessions.list(), []);
   });
 
   it("leaves the source whole when a write into the destination fails half-way", async () => {
@@ -74,7 +69,6 @@ describe("vault migration", () => {
     await seed(from);
     await assert.rejects(migrateVault(from, faulty(fileVault("b"), { onSet: (n) => n === 2 })), /simulated/);
     assert.deepEqual(await from.keys.list(), ["alice", "bob"]);
-    assert.equal((await from.sessions.list()).length, 1);
   });
 
   it("leaves the source whole when an item does not read back the same", async () => {

@@ -14,7 +14,7 @@ import {
 } from "./session-plugin.js";
 
 /** Bytes the agent turns into signals for a command without a terminal. */
-const CONTROL_SIGNALS: Record<number, NodeJS.Signals> = { 0x03: "SIGINT", 0x1c: "SIGQUIT", 0x1a: "SIGTSTP" };
+const CONTROL_SIGNALS: Record<number, NodeJS.Signals> = { 3: "SIGINT", 28: "SIGQUIT", 26: "SIGTSTP" };
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined || child.exitCode !== null) return;
@@ -56,7 +56,9 @@ function start(context: PluginContext): RunningPlugin {
       void Promise.all([stdout.finish(), stderr.finish()]).then(() => resolve(127));
     });
     child.on("close", (code, signal) => {
-      void Promise.all([stdout.finish(), stderr.finish()]).then(() => resolve(code ?? signalExitCode(signal)));
+      void Promise.all([stdout.finish(), stderr.finish()]).then(() =>
+        resolve(code ?? signalExitCode(signal)),
+      );
     });
   });
   return {

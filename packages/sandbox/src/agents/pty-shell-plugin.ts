@@ -5,7 +5,24 @@ import { existsSync } from "node:fs";
 import * as pty from "node-pty";
 import { OutputPump } from "./output-pump.js";
 import { sessionEnvironment } from "./run-as.js";
-import { linuxProperties, type PluginContext, type RunningPlugin, type SessionPlugin } from "./session-plugin.js";
+import {
+  linuxProperties,
+  type PluginContext,
+  type RunningPlugin,
+  type SessionPlugin,
+} from "./session-plugin.js";
+
+/**
+ * Input still queued for a terminal that is being stopped is moot, but node-pty would log "Unhandled pty write
+ * error" for each chunk once the terminal's descriptor closes (a stalled shell behind a vanished client).
+ * node-pty has no public way to drop it, hence the guarded look at its private queue.
+ */
+function dropQueuedInput(term: pty.IPty): void {
+  const stream = (term as unknown as { _writeStream?: { _writeQueue?: unknown; dispose?: () => void } })
+    ._writeStream;
+  if (Array.isArray(stream?._writeQueue)) stream._writeQueue.length = 0;
+  if (typeof stream?.dispose === "function") stream.dispose(); // cancels a pending retry after EAGAIN
+}
 
 function startPty(context: PluginContext, file: string, args: string[], profile: string): RunningPlugin {
   const { identity, options, channel } = context;
@@ -21,8 +38,16 @@ function startPty(context: PluginContext, file: string, args: string[], profile:
   const pump = new OutputPump({
     send: (bytes) => channel.write(bytes),
     record: context.record,
-    pause: () => term.pause(),
-    resume: () => term.resume(),
+    // While the channel cannot take more output, the shell cannot be fed either: input stays unacknowledged
+    // and the client resends it later, as the real agent's blocked pty loop behaves (§4.4 "not ready").
+    pause: () => {
+      term.pause();
+      channel.acceptInput(false);
+    },
+    resume: () => {
+      term.resume();
+      channel.acceptInput(true);
+    },
     frameBytes: context.frameBytes,
   });
   // node-pty hands Buffers when `encoding` is null; its typings still say string.
@@ -35,7 +60,9 @@ function startPty(context: PluginContext, file: string, args: string[], profile:
   if (profile.trim() !== "") term.write(`${profile}\n`);
   let stopped = false;
   return {
-    input: (bytes) => term.write(Buffer.from(bytes)),
+    input: (bytes) => {
+      if (!stopped) term.write(Buffer.from(bytes));
+    },
     resize: ({ cols, rows }) => {
       if (cols > 0 && rows > 0 && !stopped) term.resize(cols, rows);
     },
@@ -44,6 +71,7 @@ function startPty(context: PluginContext, file: string, args: string[], profile:
     stop() {
       if (stopped) return;
       stopped = true;
+      dropQueuedInput(term);
       try {
         term.kill("SIGHUP");
       } catch {
@@ -64,7 +92,8 @@ function startPty(context: PluginContext, file: string, args: string[], profile:
 
 /** SSM-SessionManagerRunShell (Standard_Stream): the agent's shell, then the shell profile. */
 export const shellPlugin: SessionPlugin = {
-  start: (context) => startPty(context, context.options.shell, [], context.session.preferences.shellProfile.linux),
+  start: (context) =>
+    startPty(context, context.options.shell, [], context.session.preferences.shellProfile.linux),
 };
 
 /** AWS-StartInteractiveCommand (InteractiveCommands): the command in a terminal; its end ends the session. */

@@ -45,7 +45,10 @@ export function resolveRunAs(session: SessionRecord, env: RunAsEnvironment): Run
   }
   const account = (env.lookup ?? findOsAccount)(user);
   if (account !== undefined && account.uid === 0) {
-    return { ok: false, reason: `Run As user ${user} is root (uid 0); Session Manager never runs sessions as root.` };
+    return {
+      ok: false,
+      reason: `Run As user ${user} is root (uid 0); Session Manager never runs sessions as root.`,
+    };
   }
   if (account !== undefined && env.processUid === 0) {
     return {
@@ -71,7 +74,10 @@ export function resolveRunAs(session: SessionRecord, env: RunAsEnvironment): Run
 }
 
 /** The environment a session's processes start with: nothing of the sandbox's own (it may hold credentials). */
-export function sessionEnvironment(identity: OsIdentity, extra: Record<string, string> = {}): Record<string, string> {
+export function sessionEnvironment(
+  identity: OsIdentity,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
     HOME: identity.home,

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { STSClient } from "@aws-sdk/client-sts";
-import { type RunningSandbox, startSandbox } from "../../src/index.js";
+import { type RunningSandbox, type SandboxOptions, startSandbox } from "../../src/index.js";
 import { totpAt, totpStep } from "../../src/mfa/totp.js";
 import { defaultWorld } from "../../src/world/index.js";
 import type { World } from "../../src/world/model.js";
@@ -44,13 +44,14 @@ export interface TestSandbox {
 }
 
 export async function startTestSandbox(
-  options: { world?: World; stateDir?: string } = {},
+  options: { world?: World; stateDir?: string } & Pick<SandboxOptions, "gateway" | "agents"> = {},
 ): Promise<TestSandbox> {
   const world = options.world ?? defaultWorld();
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), "tobira-sandbox-test-"));
   let offset = 0;
   const clock = () => Date.now() + offset;
-  let sandbox = await startSandbox({ world, stateDir, clock });
+  const extra = { gateway: options.gateway, agents: options.agents };
+  let sandbox = await startSandbox({ world, stateDir, clock, ...extra });
   let running = true;
   const client = <T>(Ctor: new (config: object) => T, credentials: Credentials, maxAttempts = 3): T =>
     new Ctor({ endpoint: sandbox.endpoint, region: "us-east-1", credentials, maxAttempts });
@@ -89,7 +90,7 @@ export async function startTestSandbox(
     },
     async restart() {
       await fixture.stop();
-      sandbox = await startSandbox({ world, stateDir, clock });
+      sandbox = await startSandbox({ world, stateDir, clock, ...extra });
       running = true;
     },
     async dispose() {

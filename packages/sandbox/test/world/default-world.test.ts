@@ -136,7 +136,7 @@ describe("default world", () => {
         runAsDefaultUser: "ssm-user",
         idleSessionTimeout: "20",
         maxSessionDuration: "60",
-        shellProfile: { linux: "/bin/bash\ncd /home/$(whoami)", windows: "" },
+        shellProfile: { linux: 'exec /bin/bash\ncd "$HOME"', windows: "" },
       },
     ]);
   });

@@ -8,6 +8,8 @@ export interface WebSocketLike {
   close(code?: number, reason?: string): void;
   on(event: "message", listener: (data: unknown, isBinary: boolean) => void): unknown;
   on(event: "close", listener: (code: number, reason: Uint8Array) => void): unknown;
+  /** `ws` has it; when present the transport offers ping (application data "keepalive", §1.6). */
+  ping?(data?: Uint8Array | string): void;
 }
 
 /** Bytes of a `ws` message, whichever of its shapes (Buffer, ArrayBuffer, Buffer[]) it arrived in. */
@@ -19,7 +21,7 @@ function messageBytes(data: unknown): Uint8Array {
 }
 
 export function websocketTransport(socket: WebSocketLike): DataChannelTransport {
-  return {
+  const transport: DataChannelTransport = {
     send(data: TransportData) {
       socket.send(data, { binary: typeof data !== "string" });
     },
@@ -36,4 +38,6 @@ export function websocketTransport(socket: WebSocketLike): DataChannelTransport 
       socket.on("close", (code, reason) => listener({ code, reason: Buffer.from(reason).toString("utf8") }));
     },
   };
+  if (typeof socket.ping === "function") transport.ping = () => socket.ping?.("keepalive");
+  return transport;
 }

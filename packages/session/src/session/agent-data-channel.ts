@@ -41,7 +41,7 @@ import {
   parseHandshakeResponse,
 } from "../handshake/messages.js";
 import type { DeliveryVerdict } from "../stream/incoming-stream.js";
-import type { DataChannelTransport } from "../transport.js";
+import type { DataChannelTransport, TransportCloseInfo } from "../transport.js";
 import {
   DataChannelCore,
   type DataChannelDiagnostic,
@@ -93,6 +93,8 @@ export interface AgentDataChannelOptions {
   onFlag?: (flag: number) => void;
   onEnd?: (end: DataChannelEnd) => void;
   onDiagnostic?: (diagnostic: DataChannelDiagnostic) => void;
+  /** Makes the channel resumable (§8): a dropped transport waits for `replaceTransport` instead of ending. */
+  onTransportLost?: (info: TransportCloseInfo) => void;
   clock?: Clock;
   tuning?: DataChannelTuning;
   /** Honour pause/start_publication (default true, as the agent does). */
@@ -122,6 +124,13 @@ export interface AgentDataChannel {
   acceptInput(accepting: boolean): void;
   close(): void;
   stats(): DataChannelStats;
+  /**
+   * §8: continue over a new transport (the agent's token from CreateDataChannel). Sends the agent's
+   * OpenDataChannel when `open` was configured (with `token`, else the original), then resends every
+   * unacknowledged frame.
+   */
+  replaceTransport(transport: DataChannelTransport, token?: string): void;
+  readonly connected: boolean;
 }
 
 type HandshakeStage =
@@ -158,6 +167,7 @@ export function openAgentDataChannel(options: AgentDataChannelOptions): AgentDat
     honourPublicationPause: options.honourPublicationPause ?? true,
     deliver,
     ...(options.onDiagnostic === undefined ? {} : { onDiagnostic: options.onDiagnostic }),
+    ...(options.onTransportLost === undefined ? {} : { onTransportLost: options.onTransportLost }),
     onEnd: (end) => {
       clearTimer();
       if (!isReady)
@@ -439,5 +449,21 @@ export function openAgentDataChannel(options: AgentDataChannelOptions): AgentDat
       core.end({ reason: "closed" });
     },
     stats: () => core.stats(),
+    replaceTransport(transport, token) {
+      const open = options.open;
+      core.replaceTransport(
+        transport,
+        open === undefined
+          ? undefined
+          : encodeAgentOpenDataChannel({
+              token: token ?? open.token,
+              clientId: open.clientId,
+              instanceId: options.targetId,
+            }),
+      );
+    },
+    get connected() {
+      return core.connected;
+    },
   };
 }

@@ -24,7 +24,7 @@ import {
   parseHandshakeRequest,
 } from "../handshake/messages.js";
 import type { DeliveryVerdict } from "../stream/incoming-stream.js";
-import type { DataChannelTransport } from "../transport.js";
+import type { DataChannelTransport, TransportCloseInfo } from "../transport.js";
 import {
   DataChannelCore,
   type DataChannelDiagnostic,
@@ -69,6 +69,16 @@ export interface ClientDataChannelOptions {
   onFlag?: (flag: number) => void;
   onEnd?: (end: DataChannelEnd) => void;
   onDiagnostic?: (diagnostic: DataChannelDiagnostic) => void;
+  /**
+   * Makes the channel resumable (§8). When given, a dropped transport does not end the channel: this is
+   * called, and the caller gets a new token (ResumeSession), dials again and calls `replaceTransport`.
+   */
+  onTransportLost?: (info: TransportCloseInfo) => void;
+  /**
+   * WebSocket keepalive (§1.6): when the transport has `ping`, one right after open and then every this
+   * many ms (default 300 000, the plugin's 5 min); 0 turns the timer off (`ping()` still works).
+   */
+  keepAliveIntervalMs?: number;
   clock?: Clock;
   tuning?: DataChannelTuning;
   /**
@@ -99,6 +109,20 @@ export interface ClientDataChannel {
   /** Ends the channel from this side and closes the transport. */
   close(): void;
   stats(): DataChannelStats;
+  /**
+   * §8: continue over a new transport with ResumeSession's token. Sends OpenDataChannel (new RequestId,
+   * same ClientId), then resends every unacknowledged frame; sequence numbers and keys carry on.
+   */
+  replaceTransport(transport: DataChannelTransport, token: string): void;
+  /**
+   * Resolves true when everything sent so far has been acknowledged, false after `timeoutMs` (or when the
+   * channel ended first). For a clean exit: TerminateSession flag, flush, close.
+   */
+  flush(timeoutMs: number): Promise<boolean>;
+  /** A WebSocket ping now; false when the transport has no ping or is down. */
+  ping(): boolean;
+  /** False between a transport drop and `replaceTransport`. */
+  readonly connected: boolean;
 }
 
 export function defaultClientDigestPolicy(messageType: string): DigestPolicy {
@@ -117,6 +141,8 @@ const HANDSHAKE_PAYLOADS: readonly number[] = [
 
 export function openClientDataChannel(options: ClientDataChannelOptions): ClientDataChannel {
   const clientVersion = options.clientVersion ?? VERSIONS.defaultClientVersion;
+  const clientId = options.clientId ?? randomUUID();
+  let keepAliveTimer: ReturnType<DataChannelCore["clock"]["setTimeout"]> | undefined;
   let resolveReady!: (info: ClientSessionInfo) => void;
   let rejectReady!: (error: DataChannelError) => void;
   const ready = new Promise<ClientSessionInfo>((resolve, reject) => {
@@ -151,7 +177,10 @@ export function openClientDataChannel(options: ClientDataChannelOptions): Client
     ackBeforeDelivery: (message) => HANDSHAKE_PAYLOADS.includes(message.payloadType),
     deliver,
     ...(options.onDiagnostic === undefined ? {} : { onDiagnostic: options.onDiagnostic }),
+    ...(options.onTransportLost === undefined ? {} : { onTransportLost: options.onTransportLost }),
     onEnd: (end) => {
+      if (keepAliveTimer !== undefined) core.clock.clearTimeout(keepAliveTimer);
+      keepAliveTimer = undefined;
       if (info === undefined)
         rejectReady(
           end.error ??
@@ -293,13 +322,21 @@ export function openClientDataChannel(options: ClientDataChannelOptions): Client
       );
   }
 
-  core.sendText(
-    encodeClientOpenDataChannel({
-      token: options.token,
-      clientId: options.clientId ?? randomUUID(),
-      clientVersion,
-    }),
-  );
+  core.sendText(encodeClientOpenDataChannel({ token: options.token, clientId, clientVersion }));
+
+  const keepAliveMs = options.keepAliveIntervalMs ?? KEEPALIVE_INTERVAL_MS;
+  const scheduleKeepAlive = (): void => {
+    if (keepAliveMs <= 0 || core.ended !== undefined) return;
+    keepAliveTimer = core.clock.setTimeout(() => {
+      keepAliveTimer = undefined;
+      core.ping();
+      scheduleKeepAlive();
+    }, keepAliveMs);
+  };
+  if (options.transport.ping !== undefined) {
+    core.ping();
+    scheduleKeepAlive();
+  }
 
   const afterReady = async (): Promise<void> => {
     try {
@@ -333,8 +370,29 @@ export function openClientDataChannel(options: ClientDataChannelOptions): Client
       core.end({ reason: "closed" });
     },
     stats: () => core.stats(),
+    replaceTransport(transport, token) {
+      core.replaceTransport(transport, encodeClientOpenDataChannel({ token, clientId, clientVersion }));
+      if (core.ping() && keepAliveTimer === undefined) scheduleKeepAlive();
+    },
+    ping: () => core.ping(),
+    flush(timeoutMs) {
+      if (core.ended !== undefined) return Promise.resolve(false);
+      return new Promise<boolean>((resolve) => {
+        const timer = core.clock.setTimeout(() => resolve(false), timeoutMs);
+        void core.outgoing.drained().then(() => {
+          core.clock.clearTimeout(timer);
+          resolve(core.ended === undefined || core.ended.reason !== "failed");
+        });
+      });
+    },
+    get connected() {
+      return core.connected;
+    },
   };
 }
+
+/** §1.6: the plugin pings right after open and then every 5 minutes. */
+const KEEPALIVE_INTERVAL_MS = 300_000;
 
 function pickDefined<T extends object>(source: T): Partial<T> {
   const out: Partial<T> = {};

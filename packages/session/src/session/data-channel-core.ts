@@ -11,7 +11,7 @@ import { isSealedPayloadType, type PayloadCipher } from "../crypto/payload-ciphe
 import { ChannelClosedError, DataChannelError, describeError } from "../errors.js";
 import { type DeliveryVerdict, type IncomingStats, IncomingStream } from "../stream/incoming-stream.js";
 import { type OutgoingStats, OutgoingStream, type RetransmitPolicy } from "../stream/outgoing-stream.js";
-import type { DataChannelTransport, TransportData } from "../transport.js";
+import type { DataChannelTransport, TransportCloseInfo, TransportData } from "../transport.js";
 
 /** Limits and pacing; every field has a default taken from the spec (see constants.ts). */
 export interface DataChannelTuning {
@@ -70,6 +70,11 @@ export interface DataChannelCoreOptions {
   honourPublicationPause: boolean;
   onDiagnostic?: (diagnostic: DataChannelDiagnostic) => void;
   onEnd: (end: DataChannelEnd) => void;
+  /**
+   * Makes the channel resumable (§8): when given, a transport that closes does not end the channel; the
+   * channel waits (sequence state, unacked frames and keys kept) for `replaceTransport`.
+   */
+  onTransportLost?: (info: TransportCloseInfo) => void;
 }
 
 export class DataChannelCore {
@@ -85,6 +90,10 @@ export class DataChannelCore {
   readonly #outgoingType: string;
   readonly #maxFrameBytes: number | undefined;
   #ended: DataChannelEnd | undefined;
+  /** The live transport; undefined between a drop and `replaceTransport`. */
+  #transport: DataChannelTransport | undefined;
+  /** Bumped per transport, so a replaced transport's late messages and close are ignored. */
+  #generation = 0;
 
   constructor(options: DataChannelCoreOptions) {
     this.#o = options;
@@ -102,7 +111,7 @@ export class DataChannelCore {
       messageType: this.#outgoingType,
       // §2.2: the agent's sequence-0 output carries SYN; the client's input never has flags.
       firstMessageFlags: options.role === "agent" ? 1 : 0,
-      transmit: (frame) => options.transport.send(frame),
+      transmit: (frame) => this.#send(frame),
       ...pick(tuning, [
         "window",
         "maxQueued",
@@ -113,7 +122,10 @@ export class DataChannelCore {
         "maxResends",
       ]),
       onExhausted: (error) => this.end({ reason: "failed", error }),
-      onTransmitError: (error) => this.#diagnose("warning", `socket write failed: ${describeError(error)}`),
+      onTransmitError: (error) => {
+        if (this.#transport !== undefined)
+          this.#diagnose("warning", `socket write failed: ${describeError(error)}`);
+      },
     });
     this.incoming = new IncomingStream({
       deliver: (message) => options.deliver(message),
@@ -123,13 +135,73 @@ export class DataChannelCore {
       onDrop: (reason, message) =>
         this.#diagnose("dropped", reason, message.messageType, message.sequenceNumber),
     });
-    options.transport.onMessage((data) => this.#receive(data));
-    options.transport.onClose((info) =>
-      this.end(
-        { reason: "transport-closed", ...(info.code === undefined ? {} : { code: info.code }) },
-        false,
-      ),
-    );
+    this.#attach(options.transport);
+  }
+
+  /** False between a transport drop and `replaceTransport` (resumable channels only). */
+  get connected(): boolean {
+    return this.#transport !== undefined;
+  }
+
+  /**
+   * §8: continues the channel over a new transport. `openText` (the OpenDataChannel frame with the new
+   * token) goes first; then every unacknowledged frame is resent in order, then queued ones follow. The
+   * old transport, if still open, is closed and ignored from now on.
+   */
+  replaceTransport(transport: DataChannelTransport, openText?: string): void {
+    if (this.#ended !== undefined) throw closedError();
+    const old = this.#transport;
+    this.#attach(transport);
+    if (old !== undefined && old !== transport) {
+      try {
+        old.close(1000, "replaced");
+      } catch {
+        // Already gone.
+      }
+    }
+    if (openText !== undefined) transport.send(openText);
+    this.outgoing.resendAll();
+  }
+
+  /** A WebSocket ping on the live transport, if it has ping (§1.6). False when it could not be sent. */
+  ping(): boolean {
+    const transport = this.#transport;
+    if (transport?.ping === undefined || this.#ended !== undefined) return false;
+    try {
+      transport.ping();
+      return true;
+    } catch (error) {
+      this.#diagnose("warning", `ping failed: ${describeError(error)}`);
+      return false;
+    }
+  }
+
+  #attach(transport: DataChannelTransport): void {
+    const generation = ++this.#generation;
+    this.#transport = transport;
+    transport.onMessage((data) => {
+      if (generation === this.#generation) this.#receive(data);
+    });
+    transport.onClose((info) => {
+      if (generation !== this.#generation || this.#ended !== undefined) return;
+      const lost = this.#o.onTransportLost;
+      if (lost === undefined) {
+        this.end(
+          { reason: "transport-closed", ...(info.code === undefined ? {} : { code: info.code }) },
+          false,
+        );
+        return;
+      }
+      this.#transport = undefined;
+      this.#diagnose("warning", `transport closed (code ${info.code ?? "none"}); waiting for a new one`);
+      lost(info);
+    });
+  }
+
+  #send(data: TransportData): void {
+    const transport = this.#transport;
+    if (transport === undefined) throw new Error("no transport (disconnected)");
+    transport.send(data);
   }
 
   get ended(): DataChannelEnd | undefined {
@@ -142,14 +214,15 @@ export class DataChannelCore {
 
   /** Sends a text frame straight to the socket (the OpenDataChannel frame). */
   sendText(text: string): void {
-    this.#o.transport.send(text);
+    this.#send(text);
   }
 
   /** Sends an unsequenced control frame (acks, agent_session_state) straight to the socket. */
   sendControlFrame(frame: Uint8Array): void {
     if (this.#ended !== undefined) return;
+    if (this.#transport === undefined) return; // an ack lost here is re-sent on the peer's resend
     try {
-      this.#o.transport.send(frame);
+      this.#transport.send(frame);
     } catch (error) {
       this.#diagnose("warning", `socket write failed: ${describeError(error)}`);
     }
@@ -184,9 +257,11 @@ export class DataChannelCore {
     if (this.#ended !== undefined) return;
     this.#ended = end;
     this.outgoing.close();
-    if (closeTransport) {
+    const transport = this.#transport;
+    this.#generation++;
+    if (closeTransport && transport !== undefined) {
       try {
-        this.#o.transport.close(end.reason === "failed" ? 1011 : 1000);
+        transport.close(end.reason === "failed" ? 1011 : 1000);
       } catch {
         // The socket is already gone; nothing left to close.
       }

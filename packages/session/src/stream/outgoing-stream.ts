@@ -73,6 +73,8 @@ export class OutgoingStream {
   #blocked: BlockedMessage[] = [];
   readonly #inFlight = new Map<number, InFlightMessage>();
   #drainWaiters: (() => void)[] = [];
+  /** Sequence numbers to resend before anything new (after a transport swap, §8). */
+  #resendQueue: number[] = [];
   #paused = false;
   #closed = false;
   #exhausted = false;
@@ -153,6 +155,16 @@ export class OutgoingStream {
     return true;
   }
 
+  /**
+   * Resends every unacknowledged message now, oldest first and paced, ahead of queued ones: the peer may
+   * have lost them with the old transport (§8).
+   */
+  resendAll(): void {
+    if (this.#closed) return;
+    this.#resendQueue = [...this.#inFlight.keys()].sort((x, y) => x - y);
+    this.#pump();
+  }
+
   /** pause_publication: nothing new goes out and nothing is resent until `resume` (§4.5). */
   pause(): void {
     this.#paused = true;
@@ -214,6 +226,10 @@ export class OutgoingStream {
   #pump(): void {
     if (this.#closed) return;
     this.#admit();
+    if (!this.#resendPending()) {
+      this.#ensureTick();
+      return;
+    }
     while (!this.#paused && this.#queue.length > 0 && this.#inFlight.size < this.#o.window) {
       if (!this.#pacer.tryTake()) {
         this.#schedulePump(this.#pacer.delayUntilNext());
@@ -249,6 +265,33 @@ export class OutgoingStream {
       this.#admit();
     }
     this.#ensureTick();
+  }
+
+  /** Sends what `resendAll` asked for; false while some of it still waits (pacer, paused, socket). */
+  #resendPending(): boolean {
+    while (this.#resendQueue.length > 0) {
+      if (this.#paused) return false;
+      const entry = this.#inFlight.get(this.#resendQueue[0]!);
+      if (entry === undefined) {
+        this.#resendQueue.shift();
+        continue;
+      }
+      if (!this.#pacer.tryTake()) {
+        this.#schedulePump(this.#pacer.delayUntilNext());
+        return false;
+      }
+      try {
+        this.#o.transmit(entry.frame);
+      } catch (error) {
+        this.#o.onTransmitError?.(error);
+        return false;
+      }
+      this.#resendQueue.shift();
+      entry.lastSent = this.#o.clock.now();
+      entry.resends++;
+      this.#totalResends++;
+    }
+    return true;
   }
 
   #schedulePump(delayMs: number): void {

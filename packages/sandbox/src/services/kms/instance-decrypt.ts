@@ -46,6 +46,8 @@ export interface InstanceDecryptOptions {
   keyId?: string;
   /** kms:ViaService for the call; a real agent calls KMS directly, so absent by default. */
   viaService?: string;
+  /** The audit line's request id (the agent quotes it in its error text, as the real agent does). */
+  requestId?: string;
 }
 
 /**
@@ -62,7 +64,7 @@ export function decryptAsInstanceRole(
 ): Buffer {
   const { runtime, audit } = host;
   const caller = instanceRoleCaller(runtime, instance);
-  const requestId = randomUUID();
+  const requestId = options.requestId ?? randomUUID();
   const call: ServiceCall = {
     requestId,
     action: "Decrypt",

@@ -7,7 +7,11 @@ import { BASE_WORLD, type WorldDraft } from "./world-draft.js";
 export function addBaseWorld(draft: WorldDraft, world: World): void {
   const origin = (section: string, index: number) => ({ template: BASE_WORLD, path: [section, index] });
   world.accounts.forEach((account, index) => {
-    draft.add("accounts", account.alias === "" ? { id: account.id } : { ...account }, origin("accounts", index));
+    draft.add(
+      "accounts",
+      account.alias === "" ? { id: account.id } : { ...account },
+      origin("accounts", index),
+    );
   });
   world.managedPolicies.forEach((policy, index) => {
     draft.add(

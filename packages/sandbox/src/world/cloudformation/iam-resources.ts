@@ -1,8 +1,8 @@
 // IAM resources of a template as world entities: users (with a generated access key and virtual MFA device),
 // groups, roles, managed and inline policies, their attachments and memberships, and instance profiles.
 
-import type { PolicyDocument } from "../../policy/types.js";
 import { base32Encode } from "../../mfa/base32.js";
+import type { PolicyDocument } from "../../policy/types.js";
 import { generatedMfaSeed } from "./physical-ids.js";
 import { parsePolicyText, type ReadContext } from "./read-context.js";
 import type { GroupInput, RoleInput, UserInput } from "./world-draft.js";
@@ -33,7 +33,9 @@ function inlinePolicies(ctx: ReadContext, logicalId: string): Record<string, Pol
   }
   value.forEach((item, index) => {
     const { PolicyName, PolicyDocument } = (item ?? {}) as { PolicyName?: unknown; PolicyDocument?: unknown };
-    const document = parsePolicyText(PolicyDocument, (message) => ctx.report("error", [...path, index], message));
+    const document = parsePolicyText(PolicyDocument, (message) =>
+      ctx.report("error", [...path, index], message),
+    );
     if (typeof PolicyName !== "string" || document === undefined) {
       ctx.report("error", [...path, index], "an inline policy is {PolicyName: string, PolicyDocument}");
       return;
@@ -127,7 +129,8 @@ function readManagedPolicy(ctx: ReadContext, logicalId: string): void {
   );
   const arn = `arn:aws:iam::${ctx.account}:policy${path}${name}`;
   attachEach(ctx, logicalId, (entity) => {
-    if (!entity.managedPolicies?.includes(arn)) entity.managedPolicies = [...(entity.managedPolicies ?? []), arn];
+    if (!entity.managedPolicies?.includes(arn))
+      entity.managedPolicies = [...(entity.managedPolicies ?? []), arn];
   });
 }
 
@@ -149,7 +152,8 @@ function readSinglePolicy(ctx: ReadContext, logicalId: string, kind: Kind, nameP
   if (name === undefined || document === undefined || owner === undefined) return;
   ctx.deferred.push(() => {
     const entity = findEntity(ctx, logicalId, nameProperty, kind, owner);
-    if (entity !== undefined) entity.inlinePolicies = { ...entity.inlinePolicies, [name]: document as PolicyDocument };
+    if (entity !== undefined)
+      entity.inlinePolicies = { ...entity.inlinePolicies, [name]: document as PolicyDocument };
   });
 }
 
@@ -173,17 +177,15 @@ function readInstanceProfile(ctx: ReadContext, logicalId: string): void {
 }
 
 /** Runs `change` on each user, group and role the resource's Users/Groups/Roles name, once all are read. */
-function attachEach(
-  ctx: ReadContext,
-  logicalId: string,
-  change: (entity: { inlinePolicies?: Record<string, PolicyDocument>; managedPolicies?: string[] }) => void,
-): void {
+function attachEach(ctx: ReadContext, logicalId: string, change: (entity: Attachable) => void): void {
   const targets: [Kind, string][] = [
     ["users", "Users"],
     ["groups", "Groups"],
     ["roles", "Roles"],
   ];
-  const named = targets.map(([kind, property]) => [kind, property, ctx.stringList(logicalId, property, "error")] as const);
+  const named = targets.map(
+    ([kind, property]) => [kind, property, ctx.stringList(logicalId, property, "error")] as const,
+  );
   ctx.deferred.push(() => {
     for (const [kind, property, names] of named) {
       for (const name of names) {
@@ -194,13 +196,20 @@ function attachEach(
   });
 }
 
-function findEntity<K extends Kind>(
+/** What attachments change on a user, group or role of the draft. */
+interface Attachable {
+  inlinePolicies?: Record<string, PolicyDocument>;
+  managedPolicies?: string[];
+  groups?: string[];
+}
+
+function findEntity(
   ctx: ReadContext,
   logicalId: string,
   property: string,
-  kind: K,
+  kind: Kind,
   name: string,
-): ReturnType<typeof ctx.draft.findNamed<K>> {
+): Attachable | undefined {
   const found = ctx.draft.findNamed(kind, ctx.account, name);
   if (found === undefined) {
     ctx.report(
@@ -209,7 +218,7 @@ function findEntity<K extends Kind>(
       `names ${KIND_NOUN[kind]} "${name}", which is in neither the loaded templates nor the base world (account ${ctx.account})`,
     );
   }
-  return found;
+  return found as Attachable | undefined;
 }
 
 /** Readers by resource type; each adds to the draft or defers what needs other resources. */

@@ -86,7 +86,8 @@ function argumentList(args: unknown, count: number, name: string, path: PathSegm
 
 function resolveList(value: unknown, path: PathSegment[], scope: IntrinsicScope, name: string): unknown[] {
   const resolved = resolveValue(value, path, scope);
-  if (!Array.isArray(resolved)) throw new UnresolvedValue(path, `${name} needs a list here, got ${describe(resolved)}`);
+  if (!Array.isArray(resolved))
+    throw new UnresolvedValue(path, `${name} needs a list here, got ${describe(resolved)}`);
   return resolved;
 }
 
@@ -100,7 +101,10 @@ function ref(name: string, path: PathSegment[], scope: IntrinsicScope): unknown 
   if (parameter !== undefined) return parameter;
   const resource = scope.resourceRef(name, path);
   if (resource !== undefined) return resource;
-  throw new UnresolvedValue(path, `Ref to "${name}", which is neither a parameter nor a resource of this template`);
+  throw new UnresolvedValue(
+    path,
+    `Ref to "${name}", which is neither a parameter nor a resource of this template`,
+  );
 }
 
 function getAtt(args: unknown, path: PathSegment[], scope: IntrinsicScope): unknown {
@@ -134,7 +138,8 @@ function sub(args: unknown, path: PathSegment[], scope: IntrinsicScope): string 
       variables = given as Record<string, unknown>;
     }
   }
-  if (typeof text !== "string") throw new UnresolvedValue(path, "Fn::Sub takes a string or [string, variables]");
+  if (typeof text !== "string")
+    throw new UnresolvedValue(path, "Fn::Sub takes a string or [string, variables]");
   const templatePath = Array.isArray(args) ? [...path, 0] : path;
   return text.replace(/\$\{([^}]*)\}/g, (_whole, inner: string) => {
     if (inner.startsWith("!")) return `\${${inner.slice(1)}}`;
@@ -174,10 +179,12 @@ export function evaluateCondition(value: unknown, path: PathSegment[], scope: In
       if (name === "Fn::Equals") {
         const [left, right] = argumentList(args, 2, name, at);
         return (
-          JSON.stringify(resolveValue(left, [...at, 0], scope)) === JSON.stringify(resolveValue(right, [...at, 1], scope))
+          JSON.stringify(resolveValue(left, [...at, 0], scope)) ===
+          JSON.stringify(resolveValue(right, [...at, 1], scope))
         );
       }
-      if (name === "Fn::Not") return !evaluateCondition(argumentList(args, 1, name, at)[0], [...at, 0], scope);
+      if (name === "Fn::Not")
+        return !evaluateCondition(argumentList(args, 1, name, at)[0], [...at, 0], scope);
       if (name === "Fn::And" || name === "Fn::Or") {
         const results = argumentList(args, 1, name, at).map((item, index) =>
           evaluateCondition(item, [...at, index], scope),
@@ -200,11 +207,16 @@ const RESOLVERS: Record<string, Resolver> = {
   "Fn::GetAtt": getAtt,
   "Fn::Join": (args, path, scope) => {
     const [delimiter, list] = argumentList(args, 2, "Fn::Join", path);
-    if (typeof delimiter !== "string") throw new UnresolvedValue([...path, 0], "Fn::Join's delimiter is a string");
+    if (typeof delimiter !== "string")
+      throw new UnresolvedValue([...path, 0], "Fn::Join's delimiter is a string");
     return resolveList(list, [...path, 1], scope, "Fn::Join")
       .map((item, index) => {
-        if (typeof item === "string" || typeof item === "number" || typeof item === "boolean") return String(item);
-        throw new UnresolvedValue([...path, 1, index], `Fn::Join can join only strings, got ${describe(item)}`);
+        if (typeof item === "string" || typeof item === "number" || typeof item === "boolean")
+          return String(item);
+        throw new UnresolvedValue(
+          [...path, 1, index],
+          `Fn::Join can join only strings, got ${describe(item)}`,
+        );
       })
       .join(delimiter);
   },
@@ -214,13 +226,17 @@ const RESOLVERS: Record<string, Resolver> = {
     const position = Number(resolveValue(index, [...path, 0], scope));
     const items = resolveList(list, [...path, 1], scope, "Fn::Select");
     if (!Number.isInteger(position) || position < 0 || position >= items.length) {
-      throw new UnresolvedValue(path, `Fn::Select index ${String(index)} is outside a list of ${items.length}`);
+      throw new UnresolvedValue(
+        path,
+        `Fn::Select index ${String(index)} is outside a list of ${items.length}`,
+      );
     }
     return items[position];
   },
   "Fn::Split": (args, path, scope) => {
     const [delimiter, source] = argumentList(args, 2, "Fn::Split", path);
-    if (typeof delimiter !== "string") throw new UnresolvedValue([...path, 0], "Fn::Split's delimiter is a string");
+    if (typeof delimiter !== "string")
+      throw new UnresolvedValue([...path, 0], "Fn::Split's delimiter is a string");
     return resolveString(source, [...path, 1], scope).split(delimiter);
   },
   "Fn::If": (args, path, scope) => {
@@ -240,7 +256,8 @@ const RESOLVERS: Record<string, Resolver> = {
   "Fn::Base64": (args, path, scope) => Buffer.from(resolveString(args, path, scope)).toString("base64"),
   "Fn::GetAZs": (args, path, scope) => {
     const given = resolveValue(args, path, scope);
-    const region = typeof given === "string" && given !== "" ? given : String(scope.pseudoParameter("AWS::Region"));
+    const region =
+      typeof given === "string" && given !== "" ? given : String(scope.pseudoParameter("AWS::Region"));
     return ["a", "b", "c"].map((zone) => `${region}${zone}`);
   },
   "Fn::ToJsonString": (args, path, scope) => JSON.stringify(resolveValue(args, path, scope)),

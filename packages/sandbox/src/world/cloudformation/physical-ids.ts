@@ -31,7 +31,10 @@ export function generatedName(scope: ResourceScope, maxLength: number): string {
     suffix += SUFFIX_ALPHABET[bytes[index]! % SUFFIX_ALPHABET.length];
   }
   const budget = maxLength - SUFFIX_LENGTH - 2;
-  const stackPart = scope.stackName.slice(0, Math.max(Math.floor(budget / 2), budget - scope.logicalId.length));
+  const stackPart = scope.stackName.slice(
+    0,
+    Math.max(Math.floor(budget / 2), budget - scope.logicalId.length),
+  );
   const logicalPart = scope.logicalId.slice(0, Math.max(0, budget - stackPart.length));
   return `${stackPart}-${logicalPart}-${suffix}`;
 }
@@ -49,5 +52,8 @@ export function generatedKmsKeyId(scope: ResourceScope): string {
 
 /** A base32 TOTP seed (20 bytes, as AWS's virtual devices) for a user's generated device. Sandbox-only. */
 export function generatedMfaSeed(account: string, userName: string): Buffer {
-  return createHash("sha256").update(["template-mfa", account, userName].join("\u0000")).digest().subarray(0, 20);
+  return createHash("sha256")
+    .update(["template-mfa", account, userName].join("\u0000"))
+    .digest()
+    .subarray(0, 20);
 }

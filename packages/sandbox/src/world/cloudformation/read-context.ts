@@ -3,7 +3,7 @@
 
 import type { PathSegment } from "../issues.js";
 import type { Findings } from "./findings.js";
-import { UnresolvedValue } from "./intrinsics.js";
+import { NO_VALUE, UnresolvedValue } from "./intrinsics.js";
 import type { StackModel } from "./stack-model.js";
 import type { Origin, WorldDraft } from "./world-draft.js";
 
@@ -53,23 +53,34 @@ export class ReadContext {
       return compute();
     } catch (error) {
       if (!(error instanceof UnresolvedValue)) throw error;
-      this.report(severity, error.path, consequence === "" ? error.message : `${error.message} (${consequence})`);
+      this.report(
+        severity,
+        error.path,
+        consequence === "" ? error.message : `${error.message} (${consequence})`,
+      );
       return undefined;
     }
   }
 
-  /** A resolved property, or undefined when absent or unresolvable (then recorded). */
+  /** A resolved property, or undefined when absent, AWS::NoValue, or unresolvable (then recorded). */
   property(logicalId: string, name: string, severity: Severity, consequence = ""): unknown {
     const raw = this.model.template.body.Resources[logicalId]?.Properties?.[name];
     if (raw === undefined) return undefined;
-    return this.attempt(severity, () => this.model.resolve(raw, this.propertyPath(logicalId, name)), consequence);
+    const value = this.attempt(
+      severity,
+      () => this.model.resolve(raw, this.propertyPath(logicalId, name)),
+      consequence,
+    );
+    return value === NO_VALUE ? undefined : value;
   }
 
-  /** A resolved string property; a value of another type is recorded like an unresolvable one. */
+  /** A resolved string property (numbers and booleans as text); another type is recorded and left out. */
   stringProperty(logicalId: string, name: string, severity: Severity, consequence = ""): string | undefined {
-    const raw = this.model.template.body.Resources[logicalId]?.Properties?.[name];
-    if (raw === undefined) return undefined;
-    return this.attempt(severity, () => this.model.resolveString(raw, this.propertyPath(logicalId, name)), consequence);
+    const value = this.property(logicalId, name, severity, consequence);
+    if (value === undefined || typeof value === "string") return value;
+    if (typeof value === "number" || typeof value === "boolean") return String(value);
+    this.report(severity, this.propertyPath(logicalId, name), "expected a string");
+    return undefined;
   }
 
   /** A list of strings (names, ARNs); wrong items are recorded and left out. */
@@ -110,7 +121,9 @@ export class ReadContext {
   /** A policy document property (an object, or JSON text as some templates carry it). */
   policyDocument(logicalId: string, name: string, severity: Severity): unknown {
     const value = this.property(logicalId, name, severity);
-    return parsePolicyText(value, (message) => this.report(severity, this.propertyPath(logicalId, name), message));
+    return parsePolicyText(value, (message) =>
+      this.report(severity, this.propertyPath(logicalId, name), message),
+    );
   }
 }
 

@@ -106,7 +106,9 @@ export class StackModel implements IntrinsicScope {
       case "AWS::StackName":
         return this.stackName;
       case "AWS::StackId": {
-        const hex = createHash("sha256").update(`${this.account}/${this.region}/${this.stackName}`).digest("hex");
+        const hex = createHash("sha256")
+          .update(`${this.account}/${this.region}/${this.stackName}`)
+          .digest("hex");
         const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
         return `arn:aws:cloudformation:${this.region}:${this.account}:stack/${this.stackName}/${uuid}`;
       }
@@ -132,7 +134,10 @@ export class StackModel implements IntrinsicScope {
       );
     }
     if (value === undefined) {
-      throw new UnresolvedValue(path, `parameter ${name} has no default; pass its value in the loader's parameters`);
+      throw new UnresolvedValue(
+        path,
+        `parameter ${name} has no default; pass its value in the loader's parameters`,
+      );
     }
     if (typeof value === "number") value = String(value);
     if (typeof value === "string" && (type.startsWith("List<") || type === "CommaDelimitedList")) {
@@ -145,7 +150,8 @@ export class StackModel implements IntrinsicScope {
     const known = this.conditions.get(name);
     if (known !== undefined) return known;
     const body = this.template.body.Conditions?.[name];
-    if (body === undefined) throw new UnresolvedValue(path, `no condition "${name}" in the template's Conditions`);
+    if (body === undefined)
+      throw new UnresolvedValue(path, `no condition "${name}" in the template's Conditions`);
     const value = this.guarded(`condition:${name}`, path, () =>
       evaluateCondition(body, ["Conditions", name], this),
     );
@@ -155,7 +161,8 @@ export class StackModel implements IntrinsicScope {
 
   mapping(map: string, topKey: string, secondKey: string, path: PathSegment[]): unknown {
     const value = this.template.body.Mappings?.[map]?.[topKey]?.[secondKey];
-    if (value === undefined) throw new UnresolvedValue(path, `Mappings.${map}.${topKey}.${secondKey} does not exist`);
+    if (value === undefined)
+      throw new UnresolvedValue(path, `Mappings.${map}.${topKey}.${secondKey} does not exist`);
     return value;
   }
 
@@ -195,14 +202,17 @@ export class StackModel implements IntrinsicScope {
   /** An IAM path property ("/" when absent). */
   iamPath(logicalId: string): string {
     const given = this.template.body.Resources[logicalId]?.Properties?.Path;
-    return given === undefined ? "/" : this.resolveString(given, ["Resources", logicalId, "Properties", "Path"]);
+    return given === undefined
+      ? "/"
+      : this.resolveString(given, ["Resources", logicalId, "Properties", "Path"]);
   }
 
   /** arn:aws:iam::A:KIND/PATH/NAME of an IAM resource of this stack. */
   iamArn(logicalId: string): string {
     const resource = this.requireResource(logicalId, ["Resources", logicalId]);
     const kind = IAM_KIND[resource.Type];
-    if (kind === undefined) throw new UnresolvedValue(["Resources", logicalId], `${resource.Type} has no IAM ARN`);
+    if (kind === undefined)
+      throw new UnresolvedValue(["Resources", logicalId], `${resource.Type} has no IAM ARN`);
     return `arn:aws:iam::${this.account}:${kind}${this.iamPath(logicalId)}${this.physicalName(logicalId)}`;
   }
 
@@ -254,7 +264,8 @@ export class StackModel implements IntrinsicScope {
         if (attribute === "PolicyId") return uniqueIdFor("ANPA", this.account, this.physicalName(logicalId));
         throw unknown();
       case "AWS::KMS::Key":
-        if (attribute === "Arn") return `arn:aws:kms:${this.region}:${this.account}:key/${this.kmsKeyId(logicalId)}`;
+        if (attribute === "Arn")
+          return `arn:aws:kms:${this.region}:${this.account}:key/${this.kmsKeyId(logicalId)}`;
         if (attribute === "KeyId") return this.kmsKeyId(logicalId);
         throw unknown();
       case "AWS::EC2::Instance": {
@@ -278,7 +289,8 @@ export class StackModel implements IntrinsicScope {
 
   private requireResource(logicalId: string, path: PathSegment[]): TemplateResource {
     const resource = this.template.body.Resources[logicalId];
-    if (resource === undefined) throw new UnresolvedValue(path, `no resource "${logicalId}" in this template`);
+    if (resource === undefined)
+      throw new UnresolvedValue(path, `no resource "${logicalId}" in this template`);
     return resource;
   }
 

@@ -55,13 +55,19 @@ function readJsonFile(path: string): unknown {
   let text: string;
   try {
     const size = statSync(path).size;
-    if (size > MAX_TEMPLATE_BYTES) fail(path, `is ${size} bytes; a template is at most ${MAX_TEMPLATE_BYTES}`);
+    if (size > MAX_TEMPLATE_BYTES)
+      fail(path, `is ${size} bytes; a template is at most ${MAX_TEMPLATE_BYTES}`);
     text = readFileSync(path, "utf8");
   } catch (error) {
     if (error instanceof TemplateError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a folder" : `cannot be read (${code})`;
-    fail(path, `the file ${why}`, "Synthesize the app first (it writes cdk.out/STACK.template.json) and pass that file.");
+    const why =
+      code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a folder" : `cannot be read (${code})`;
+    fail(
+      path,
+      `the file ${why}`,
+      "Synthesize the app first (it writes cdk.out/STACK.template.json) and pass that file.",
+    );
   }
   try {
     return JSON.parse(text);
@@ -83,13 +89,18 @@ function checkBody(label: string, body: unknown): TemplateBody {
   for (const [id, resource] of Object.entries(resources as Record<string, unknown>)) {
     const type = (resource as { Type?: unknown } | null)?.Type;
     if (typeof type !== "string") {
-      throw new TemplateError([{ template: label, path: ["Resources", id, "Type"], message: "a resource needs a Type" }]);
+      throw new TemplateError([
+        { template: label, path: ["Resources", id, "Type"], message: "a resource needs a Type" },
+      ]);
     }
   }
   return body as TemplateBody;
 }
 
-export function loadTemplate(source: TemplateSource, defaults: { account: string; region: string }): LoadedTemplate {
+export function loadTemplate(
+  source: TemplateSource,
+  defaults: { account: string; region: string },
+): LoadedTemplate {
   if (typeof source === "string") {
     const name = basename(source).replace(/\.template\.json$|\.json$/, "");
     const stackName = STACK_NAME.test(name) ? name : "Stack";
@@ -98,7 +109,11 @@ export function loadTemplate(source: TemplateSource, defaults: { account: string
   const stackName = source.stackName ?? source.label ?? "Stack";
   const label = source.label ?? stackName;
   if (!STACK_NAME.test(stackName)) {
-    fail(label, `"${stackName}" is not a stack name`, "A stack name starts with a letter and has letters, digits and hyphens.");
+    fail(
+      label,
+      `"${stackName}" is not a stack name`,
+      "A stack name starts with a letter and has letters, digits and hyphens.",
+    );
   }
   return {
     label,

@@ -78,7 +78,11 @@ export class WorldDraft {
   }
 
   /** An IAM user, group or role of an account, by name (IAM names are case-insensitive). */
-  findNamed<S extends "users" | "groups" | "roles">(section: S, account: string, name: string): SectionItem<S> | undefined {
+  findNamed<S extends "users" | "groups" | "roles">(
+    section: S,
+    account: string,
+    name: string,
+  ): SectionItem<S> | undefined {
     const wanted = name.toLowerCase();
     return (this.sections[section] as { account: string; name: string }[]).find(
       (item) => item.account === account && item.name.toLowerCase() === wanted,

@@ -1,4 +1,5 @@
-// Replaces a file atomically: temp file in the same folder, fsync, rename, fsync the folder.
+// Replaces a file atomically: temp file in the same folder (0600 unless told), fsync, rename, fsync the folder.
+// The one writer of every file tobira keeps secrets in: the vault file, the session cache, serve's token file.
 import { randomBytes } from "node:crypto";
 import { open, readdir, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
@@ -14,7 +15,7 @@ function tempPrefix(path: string): string {
  */
 export async function writeFileAtomically(
   path: string,
-  data: Uint8Array,
+  data: Uint8Array | string,
   options: { mode?: number; beforeRename?: () => Promise<void> } = {},
 ): Promise<void> {
   const folder = dirname(path);
@@ -43,6 +44,11 @@ export async function writeFileAtomically(
   } finally {
     await folderHandle.close();
   }
+}
+
+/** True for the name of a temp file `writeFileAtomically` makes (a killed writer may leave one behind). */
+export function isAtomicWriteTempName(name: string): boolean {
+  return name.startsWith(".") && name.endsWith(".tmp");
 }
 
 /** Removes temp files a killed writer left next to `path`. Call only while holding the write lock, so no live

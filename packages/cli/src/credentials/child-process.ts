@@ -1,4 +1,5 @@
-// Runs the command given after `--` with our terminal, passes SIGINT/SIGTERM/SIGHUP on, resolves its status.
+// Runs the command given after `--` (exec, exec --server, serve) with our terminal, passes SIGINT/SIGTERM/SIGHUP
+// on, resolves its status.
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { TobiraError } from "../errors.js";
@@ -9,6 +10,8 @@ const FORWARDED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 export function runChild(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { stdio: "inherit", env });
+    // A terminal's Ctrl-C reaches the child directly too (same process group); a `kill` aimed at tobira
+    // (a supervisor, a CI runner) reaches only us, so we pass it on. A second SIGINT is harmless for shells.
     const forward = (signal: NodeJS.Signals) => () => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     };

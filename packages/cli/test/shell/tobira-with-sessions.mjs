@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// The built CLI with serve, login and rotate registered even before commands/index.ts lists them (the lead adds
-// those lines); once it does, this launcher adds nothing and behaves exactly as bin/tobira.js.
+// The built CLI with targets, shell and run registered even before commands/index.ts lists them (the lead
+// adds those lines); once it does, this launcher adds nothing and behaves exactly as bin/tobira.js.
 const { buildProgram } = await import("../../dist/src/cli.js");
 const { formatError, TobiraError } = await import("../../dist/src/errors.js");
 const modules = {
-  serve: await import("../../dist/src/commands/serve.js"),
-  login: await import("../../dist/src/commands/login.js"),
-  rotate: await import("../../dist/src/commands/rotate.js"),
+  targets: await import("../../dist/src/commands/targets.js"),
+  shell: await import("../../dist/src/commands/shell.js"),
+  run: await import("../../dist/src/commands/run.js"),
 };
 const program = buildProgram();
 for (const [name, module] of Object.entries(modules)) {

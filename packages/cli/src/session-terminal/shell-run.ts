@@ -1,0 +1,106 @@
+// `tobira shell`: joins the local terminal to a remote shell session — raw mode, window size, keys and
+// signals as bytes to the remote pty, output back — and returns the remote shell's status where known.
+import type { SessionOutcome } from "../ssm/open-session.js";
+import { openTargetSession, type TargetSessionOptions } from "../ssm/target-session.js";
+import { enterRawMode } from "./raw-mode.js";
+import { currentSize, watchSize } from "./terminal-size.js";
+
+/** What signals become on the remote pty when they reach us (stdin not a terminal): §7.1's bytes. */
+const SIGNAL_BYTES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 0x03, SIGQUIT: 0x1c, SIGTSTP: 0x1a };
+/** Signals that end the session here (TerminateSession) and tobira with 128+N. */
+const ENDING_SIGNALS: Partial<Record<NodeJS.Signals, number>> = { SIGTERM: 15, SIGHUP: 1 };
+
+export interface ShellRunOptions extends TargetSessionOptions {
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+}
+
+export async function runShell(options: ShellRunOptions): Promise<number> {
+  const stdin = options.stdin ?? process.stdin;
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const { access, session } = await openTargetSession(options, {
+    onOutput: (bytes) => stdout.write(bytes),
+    onStderr: (bytes) => stderr.write(bytes),
+  });
+  // Undone in reverse order of setting up, before anything more is printed: raw mode first of all.
+  const cleanups: (() => void)[] = [];
+  const releaseTerminal = (): void => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  };
+  let signalled: number | undefined;
+  try {
+    stderr.write(`\nStarting session with SessionId: ${session.sessionId}\n`);
+    const info = await session.ready;
+    if (info.customerMessage) stderr.write(`${info.customerMessage}\n`);
+
+    const raw = enterRawMode(stdin);
+    cleanups.unshift(() => raw.restore());
+    const { channel } = session;
+    const send = (bytes: Uint8Array): void => {
+      channel.sendInput(bytes).catch(() => {}); // a closed channel ends the session below
+    };
+
+    const size = currentSize(stdout);
+    await channel.resize(size.cols, size.rows);
+    cleanups.unshift(watchSize((next) => void channel.resize(next.cols, next.rows).catch(() => {}), stdout));
+
+    // Keys: in raw mode Ctrl-C, Ctrl-Z and Ctrl-\ arrive here as bytes and go to the remote pty unchanged.
+    const onData = (chunk: Buffer): void => {
+      stdin.pause(); // back-pressure: read on once the core has queued this chunk
+      channel
+        .sendInput(chunk)
+        .catch(() => {})
+        .finally(() => stdin.resume());
+    };
+    // Piped input: its end is a Ctrl-D on the remote pty, so the shell ends as it would at a terminal.
+    const onEnd = (): void => send(Uint8Array.of(0x04));
+    stdin.on("data", onData);
+    stdin.on("end", onEnd);
+    stdin.resume();
+    cleanups.unshift(() => {
+      stdin.off("data", onData);
+      stdin.off("end", onEnd);
+      stdin.pause();
+    });
+
+    // Without raw mode (stdin not a terminal) the terminal driver still turns keys into signals: pass them on.
+    const ending = new Promise<void>((resolve) => {
+      for (const [signal, byte] of Object.entries(SIGNAL_BYTES) as [NodeJS.Signals, number][]) {
+        const listener = (): void => send(Uint8Array.of(byte));
+        process.on(signal, listener);
+        cleanups.unshift(() => process.off(signal, listener));
+      }
+      for (const [signal, number] of Object.entries(ENDING_SIGNALS) as [NodeJS.Signals, number][]) {
+        const listener = (): void => {
+          signalled = 128 + number;
+          resolve();
+        };
+        process.on(signal, listener);
+        cleanups.unshift(() => process.off(signal, listener));
+      }
+    });
+
+    const outcome: SessionOutcome | undefined = await Promise.race([
+      session.ended,
+      ending.then(() => undefined),
+    ]);
+    releaseTerminal();
+    if (outcome === undefined) {
+      await session.terminate();
+      return signalled ?? 1;
+    }
+    await session.terminate();
+    if (outcome.failure) throw outcome.failure;
+    stderr.write(`\nExiting session with sessionId: ${session.sessionId}.\n\n`);
+    return outcome.exitCode ?? 0;
+  } catch (error) {
+    releaseTerminal();
+    await session.terminate();
+    throw error;
+  } finally {
+    releaseTerminal();
+    access.close();
+  }
+}

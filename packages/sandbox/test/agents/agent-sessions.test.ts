@@ -1,0 +1,242 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { DescribeSessionsCommand } from "@aws-sdk/client-ssm";
+import { findOsAccount } from "../../src/agents/os-users.js";
+import { openSession } from "../gateway/session-client.js";
+import { startTestSandbox, type TestSandbox } from "../server/sandbox-fixture.js";
+import { clients, operatorRoles, WEB_A, WEB_B } from "../ssm/workload-clients.js";
+import {
+  allowNonInteractiveCommands,
+  instanceRoleWithoutDecrypt,
+  preferences,
+  worldWith,
+} from "./agent-worlds.js";
+
+type Operator = Awaited<ReturnType<typeof operatorOf>>;
+
+/** alice → MFA → project-a-operator, once per sandbox (a TOTP code is accepted once). */
+async function operatorOf(t: TestSandbox) {
+  const credentials = (await operatorRoles(t, "alice", ["project-a-operator"]))["project-a-operator"]!;
+  return { credentials, ...clients(t, credentials) };
+}
+
+describe("agent sessions with KMS off (unsigned upgrade, as older plugins dial)", () => {
+  let t: TestSandbox;
+  let op: Operator;
+  before(async () => {
+    t = await startTestSandbox({
+      world: worldWith((world) => {
+        preferences((p) => {
+          p.kmsKeyId = "";
+          p.shellProfile.linux = "";
+        })(world);
+        allowNonInteractiveCommands(world);
+      }),
+    });
+  });
+  after(() => t.dispose());
+  before(async () => {
+    op = await operatorOf(t);
+  });
+
+  it("starts a plain shell with no handshake; the Run As note comes first when the user cannot be switched to", async () => {
+    const session = await openSession({ ...op, signed: false, start: { Target: WEB_A } });
+    const info = await session.ready;
+    assert.equal(info.handshake, false);
+    assert.equal(info.encrypted, false);
+    await session.channel.sendInput(Buffer.from("echo me=$USER\r"));
+    const output = await session.waitFor("me=os-user1");
+    if (process.getuid?.() === 0) {
+      // os-user1 does not exist on this machine: the note says so before the prompt.
+      assert.match(output, /^\[tobira sandbox\] Run As os-user1: the OS user os-user1 does not exist here/);
+    }
+    await session.channel.sendInput(Buffer.from("exit\r"));
+    const end = await session.ended;
+    assert.equal(end.reason, "channel-closed");
+    assert.equal(session.exitCode(), 0);
+  });
+
+  it("runs a non-interactive command with stdout and stderr apart and its exit code", async () => {
+    const session = await openSession({
+      ...op,
+      start: {
+        Target: WEB_A,
+        DocumentName: "AWS-StartNonInteractiveCommand",
+        Parameters: { command: ["echo out-line; echo err-line >&2; printf 'x%.0s' $(seq 1 3000); exit 7"] },
+      },
+    });
+    const info = await session.ready;
+    assert.equal(info.sessionType, "NonInteractiveCommands");
+    const end = await session.ended;
+    assert.equal(end.reason, "channel-closed");
+    assert.equal(session.exitCode(), 7);
+    assert.equal(session.output(), `out-line\n${"x".repeat(3000)}`);
+    assert.equal(session.stderr(), "err-line\n");
+  });
+
+  it("refuses port sessions with a clear channel_closed message", async () => {
+    const session = await openSession({
+      ...op,
+      start: {
+        Target: WEB_A,
+        DocumentName: "AWS-StartPortForwardingSession",
+        Parameters: { portNumber: ["80"] },
+      },
+    });
+    const end = await session.ended;
+    assert.equal(end.reason, "channel-closed");
+    assert.match(end.output ?? "", /Port sessions .* are not served by the tobira sandbox yet/);
+    const history = await op.ssm.send(new DescribeSessionsCommand({ State: "History" }));
+    assert.equal(history.Sessions?.find((s) => s.SessionId === session.sessionId)?.Status, "Failed");
+  });
+});
+
+describe("agent sessions: the instance role may not kms:Decrypt", () => {
+  let t: TestSandbox;
+  let op: Operator;
+  before(async () => {
+    t = await startTestSandbox({ world: worldWith(instanceRoleWithoutDecrypt) });
+  });
+  after(() => t.dispose());
+  before(async () => {
+    op = await operatorOf(t);
+  });
+
+  it("fails the session with the article's text, and the audit shows the denied Decrypt", async () => {
+    const session = await openSession({ ...op, start: { Target: WEB_A } });
+    const end = await session.ended;
+    assert.equal(end.reason, "channel-closed");
+    assert.match(
+      end.output ?? "",
+      /^Encountered error while initiating handshake\. Fetching data key failed: Unable to retrieve data key, Error when decrypting data key AccessDeniedException: The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access\.\n\tstatus code: 400, request id: [0-9a-f-]{36}$/,
+    );
+    const requestId = /request id: (\S+)$/.exec(end.output ?? "")?.[1];
+    const denied = t.auditLines().find((l) => l.requestId === requestId);
+    assert.equal(denied?.action, "Decrypt");
+    assert.equal(denied?.errorCode, "AccessDeniedException");
+    assert.equal(denied?.principalArn, `arn:aws:sts::222222222222:assumed-role/SSMInstanceRole/${WEB_A}`);
+    const history = await op.ssm.send(new DescribeSessionsCommand({ State: "History" }));
+    assert.equal(history.Sessions?.find((s) => s.SessionId === session.sessionId)?.Status, "Failed");
+  });
+});
+
+describe("agent sessions: idle timeout from the preferences", () => {
+  let t: TestSandbox;
+  let op: Operator;
+  before(async () => {
+    t = await startTestSandbox({
+      world: worldWith(
+        preferences((p) => {
+          p.kmsKeyId = "";
+          p.idleSessionTimeout = "1";
+        }),
+      ),
+      // One preference minute lasts 300 ms here, so the 1-minute idle timeout fires quickly.
+      agents: { preferenceMinuteMs: 300 },
+    });
+  });
+  after(() => t.dispose());
+  before(async () => {
+    op = await operatorOf(t);
+  });
+
+  it("terminates an idle shell with a message", async () => {
+    const session = await openSession({ ...op, start: { Target: WEB_A } });
+    await session.ready;
+    const end = await session.ended;
+    assert.equal(end.reason, "channel-closed");
+    assert.match(end.output ?? "", /was idle for 1 minute \(idleSessionTimeout\) and was terminated/);
+    assert.match(session.output(), /was idle for 1 minute/);
+  });
+});
+
+describe("agent sessions: Run As", () => {
+  const nobody = findOsAccount("nobody");
+  const canSwitch = process.getuid?.() === 0 && nobody !== undefined && nobody.uid !== 0;
+  let t: TestSandbox;
+  let a: Operator;
+  let b: Operator;
+  before(async () => {
+    t = await startTestSandbox({
+      world: worldWith((world) => {
+        preferences((p) => {
+          p.kmsKeyId = "";
+          p.shellProfile.linux = "";
+        })(world);
+        for (const role of world.roles) {
+          if (role.name === "project-a-operator") role.tags.SSMSessionRunAs = "nobody";
+          if (role.name === "project-b-operator") role.tags.SSMSessionRunAs = "root";
+        }
+      }),
+    });
+    const roles = await operatorRoles(t, "alice", ["project-a-operator", "project-b-operator"]);
+    a = { credentials: roles["project-a-operator"]!, ...clients(t, roles["project-a-operator"]!) };
+    b = { credentials: roles["project-b-operator"]!, ...clients(t, roles["project-b-operator"]!) };
+  });
+  after(() => t.dispose());
+
+  it("really switches to an existing OS user when the sandbox runs as root", {
+    skip: !canSwitch,
+  }, async () => {
+    const session = await openSession({
+      ...a,
+      start: {
+        Target: WEB_A,
+        DocumentName: "AWS-StartInteractiveCommand",
+        Parameters: { command: ["echo uid=$(id -u) gid=$(id -g) user=$USER home=$HOME; exit 5"] },
+      },
+    });
+    const end = await session.ended;
+    assert.equal(end.reason, "channel-closed");
+    assert.match(
+      session.output(),
+      new RegExp(`uid=${nobody!.uid} gid=${nobody!.gid} user=nobody home=${nobody!.home}`),
+    );
+    assert.doesNotMatch(session.output(), /tobira sandbox/);
+    assert.equal(session.exitCode(), 5);
+  });
+
+  it("never runs a session as root, whatever the tag says", async () => {
+    const session = await openSession({ ...b, start: { Target: WEB_B } });
+    const end = await session.ended;
+    assert.equal(end.reason, "channel-closed");
+    assert.match(end.output ?? "", /^Unable to start the session: Run As never allows the root user\.$/);
+  });
+});
+
+describe("agent sessions: maximum session duration from the preferences", () => {
+  let t: TestSandbox;
+  let op: Operator;
+  before(async () => {
+    t = await startTestSandbox({
+      world: worldWith((world) => {
+        preferences((p) => {
+          p.kmsKeyId = "";
+          p.idleSessionTimeout = "60";
+          p.maxSessionDuration = "1";
+        })(world);
+        allowNonInteractiveCommands(world);
+      }),
+      agents: { preferenceMinuteMs: 300 },
+    });
+    op = await operatorOf(t);
+  });
+  after(() => t.dispose());
+
+  it("ends a command that outlives maxSessionDuration, saying so on stderr and in channel_closed", async () => {
+    const session = await openSession({
+      ...op,
+      start: {
+        Target: WEB_A,
+        DocumentName: "AWS-StartNonInteractiveCommand",
+        Parameters: { command: ["echo started; sleep 30; echo never"] },
+      },
+    });
+    const end = await session.ended;
+    assert.equal(end.reason, "channel-closed");
+    assert.match(end.output ?? "", /reached the maximum session duration of 1 minute \(maxSessionDuration\)/);
+    assert.equal(session.output(), "started\n");
+    assert.match(session.stderr(), /maximum session duration/);
+    assert.equal(session.exitCode(), 143);
+  });
+});
