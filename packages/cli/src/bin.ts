@@ -7,6 +7,11 @@
 // more than double that, so the hit path loads only the session cache and its crypto.
 import { formatError, TobiraError } from "./errors.js";
 
+// On Node 20 the AWS SDK prints a multi-line "NodeVersionSupportWarning" on every STS call, which would bury
+// our one-line prompts and errors (and break the clean stderr credential_process callers log). Node 20 is a
+// supported target of ours; a user who sets the variable keeps their own value.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 try {
   if (!(await answeredFromCache())) {
     const { buildProgram } = await import("./cli.js");

@@ -9,6 +9,8 @@ import { AuditLog } from "./audit/audit-log.js";
 import { writeAwsFiles } from "./config-out/index.js";
 import type { GatewayOptions } from "./gateway/gateway-options.js";
 import { MessageGateway } from "./gateway/message-gateway.js";
+import { LocalServices, type LocalServicesOptions } from "./local-services/local-services.js";
+import { publishLocalServices } from "./local-services/service-directory.js";
 import { TOTP_STEP_SECONDS, totpAt, totpStep } from "./mfa/totp.js";
 import { createSandboxServer } from "./server/http-server.js";
 import type { SandboxHost, SandboxRuntime } from "./server/runtime.js";
@@ -29,6 +31,15 @@ export type { GatewayOptions } from "./gateway/gateway-options.js";
 export type { GatewayStats } from "./gateway/live-session.js";
 export type { MessageGateway } from "./gateway/message-gateway.js";
 export { DATA_CHANNEL_PATH_PREFIX } from "./gateway/upgrade-request.js";
+export type { GeneratedFile } from "./local-services/generated-files.js";
+export { GENERATED_FILES } from "./local-services/generated-files.js";
+export type {
+  LocalServices,
+  LocalServicesDescription,
+  LocalServicesOptions,
+} from "./local-services/local-services.js";
+export { LOCAL_SERVICES_JSON } from "./local-services/local-services.js";
+export type { SshLogin } from "./local-services/sshd-service.js";
 export type { SandboxHost } from "./server/runtime.js";
 export { StateFileError } from "./state/sandbox-state.js";
 export { defaultWorld, loadWorldFile, parseWorld, WorldError } from "./world/index.js";
@@ -50,6 +61,8 @@ export interface SandboxOptions {
   gateway?: GatewayOptions;
   /** The simulated SSM agents (shell, exit codes, the length of a preference minute for tests). */
   agents?: AgentOptions;
+  /** The services behind the world's instance ports (which sshd, which OS user it lets in). */
+  localServices?: LocalServicesOptions;
 }
 
 export interface RunningSandbox {
@@ -60,6 +73,8 @@ export interface RunningSandbox {
   host: SandboxHost;
   /** The message gateway on the same port (its limits' counters, live sessions). */
   gateway: MessageGateway;
+  /** What serves the world's instance ports (addresses, the sshd login, the services log). */
+  localServices: LocalServices;
   close(): Promise<void>;
 }
 
@@ -90,6 +105,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   writeFileAtomic(join(stateDir, WORLD_JSON), `${JSON.stringify(world, null, 2)}\n`);
   const runtime: SandboxRuntime = { world, state: SandboxState.load(stateDir, clock), clock };
   const audit = new AuditLog(stateDir);
+  const localServices = await LocalServices.start(world, stateDir, options.localServices, clock);
+  const withdrawLocalServices = publishLocalServices(world, localServices);
   const gateway = new MessageGateway({
     host: { runtime, audit },
     stateDir,
@@ -106,6 +123,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     });
   }).catch(async (error: unknown) => {
     await gateway.close();
+    withdrawLocalServices();
+    await localServices.close();
     throw error;
   });
   const port = (server.address() as AddressInfo).port;
@@ -119,6 +138,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       server.close(() => resolve());
       server.closeAllConnections();
     });
+    withdrawLocalServices();
+    await localServices.close();
   };
   try {
     writeAwsFiles(stateDir, world, endpoint);
@@ -133,7 +154,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     await close();
     throw error;
   }
-  return { endpoint, port, stateDir, host: { runtime, audit }, gateway, close };
+  return { endpoint, port, stateDir, host: { runtime, audit }, gateway, localServices, close };
 }
 
 /** mfaCodeFor was asked about a state folder or a device the sandbox does not have. */

@@ -76,7 +76,9 @@ export {
   HandshakeError,
   PayloadDecryptionError,
   PayloadFormatError,
+  PortSessionError,
   RetransmissionExhaustedError,
+  SmuxProtocolError,
 } from "./errors.js";
 export { needsHandshake } from "./handshake/agent-handshake.js";
 export type {
@@ -93,6 +95,55 @@ export type {
   ProcessedClientAction,
   RequestedClientAction,
 } from "./handshake/messages.js";
+export {
+  type MuxRole,
+  MuxSession,
+  type MuxSessionOptions,
+  type MuxSessionStats,
+  type MuxTuning,
+} from "./mux/mux-session.js";
+export { MuxStream } from "./mux/mux-stream.js";
+export {
+  encodeSmuxFrame,
+  encodeSmuxHeader,
+  SMUX,
+  SmuxCommand,
+  type SmuxCommandValue,
+  type SmuxFrame,
+} from "./mux/smux-frame.js";
+export { SmuxFrameReader } from "./mux/smux-reader.js";
+export { CREDIT_UNIT_BYTES, DEFAULT_STREAM_WINDOW_BYTES } from "./mux/stream-credit.js";
+export { BasicPortClient, type BasicPortClientOptions } from "./port/basic-port-client.js";
+export {
+  BasicPortServer,
+  type BasicPortServerEnd,
+  type BasicPortServerOptions,
+} from "./port/basic-port-server.js";
+export {
+  type ClientPortSession,
+  type ClientPortSessionOptions,
+  openClientPortSession,
+  type PortSessionReady,
+} from "./port/client-port-session.js";
+export { bridgeDuplexes } from "./port/duplex-bridge.js";
+export { MuxPortClient, type MuxPortClientOptions } from "./port/mux-port-client.js";
+export { MuxPortServer, type MuxPortServerOptions } from "./port/mux-port-server.js";
+export { agentPortLink, clientPortLink, type PortLink } from "./port/port-link.js";
+export { StreamPortClient, type StreamPortClientOptions } from "./port/stream-port-client.js";
+export {
+  type AgentPortMode,
+  agentPortMode,
+  agentSmuxKeepAlive,
+  type ClientPortMode,
+  clientPortMode,
+  clientSmuxKeepAlive,
+  clientUsesTerminateFlag,
+  compareAgentVersions,
+  comparePluginVersions,
+  LOCAL_PORT_FORWARDING,
+  portForwardingType,
+  VERSION_THRESHOLDS,
+} from "./port/version-rules.js";
 export {
   type AgentDataChannel,
   type AgentDataChannelOptions,
@@ -113,5 +164,6 @@ export type {
   DataChannelStats,
   DataChannelTuning,
 } from "./session/data-channel-core.js";
+export { RESUME_RETRY, resumeRetryDelays } from "./session/resume-retry.js";
 export type { RetransmitPolicy } from "./stream/outgoing-stream.js";
 export type { DataChannelTransport, TransportCloseInfo, TransportData } from "./transport.js";

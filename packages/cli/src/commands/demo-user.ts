@@ -118,7 +118,11 @@ console.log("Arn: " + out.Arn + "\\nrequest id: " + out.$metadata.requestId);
   };
 }
 
-function runCommand(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<CommandResult> {
+function runCommand(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<CommandResult> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -130,7 +134,11 @@ function runCommand(command: string, args: readonly string[], env: NodeJS.Proces
       stderr += chunk;
     });
     child.on("error", (error: NodeJS.ErrnoException) =>
-      resolve({ code: null, stdout, stderr: `${stderr}cannot run ${command}: ${error.code ?? error.message}` }),
+      resolve({
+        code: null,
+        stdout,
+        stderr: `${stderr}cannot run ${command}: ${error.code ?? error.message}`,
+      }),
     );
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });

@@ -7,7 +7,9 @@ export function register(program: Command): void {
 
   vault
     .command("status")
-    .description("say which backend is in use, where, how many keys it holds and how many sessions are cached")
+    .description(
+      "say which backend is in use, where, how many keys it holds and how many sessions are cached",
+    )
     .addOption(backendOption())
     .action(async (options: { backend?: string }) => {
       const { openVault } = await import("../vault/open-vault.js");
@@ -22,9 +24,7 @@ export function register(program: Command): void {
 
   vault
     .command("migrate")
-    .description(
-      "move every long-term key into the other backend: copy, verify, then delete the source",
-    )
+    .description("move every long-term key into the other backend: copy, verify, then delete the source")
     .addOption(
       new Option("--to <backend>", "the backend to move into")
         .choices(["keyring", "file"])

@@ -93,8 +93,7 @@ export class FileVault implements Vault {
     try {
       bytes = await readFile(path);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT")
-        return { contents: { keys: new Map() } };
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { contents: { keys: new Map() } };
       throw error;
     }
     const damaged = (error: unknown) =>

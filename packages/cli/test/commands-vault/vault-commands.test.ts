@@ -14,9 +14,9 @@ import {
   CHEAP_SCRYPT,
   makeTempFolder,
   SAMPLE_ACCESS_KEY_ID,
+  SAMPLE_ROLE_ARN,
   SAMPLE_SECRET,
   SAMPLE_SESSION_TOKEN,
-  SAMPLE_ROLE_ARN,
   SECRET_PROFILE,
 } from "../vault/fixtures/vault-samples.js";
 
@@ -98,7 +98,11 @@ beforeEach(async () => {
   folder = await makeTempFolder("vault-commands");
   vaultPath = join(folder.path, "vault");
   // A vault made with a cheap scrypt cost: the commands keep the cost written in its header.
-  await sameVault().keys.set("seed", { accessKeyId: SAMPLE_ACCESS_KEY_ID, secretAccessKey: SAMPLE_SECRET, addedAt: "x" });
+  await sameVault().keys.set("seed", {
+    accessKeyId: SAMPLE_ACCESS_KEY_ID,
+    secretAccessKey: SAMPLE_SECRET,
+    addedAt: "x",
+  });
   await sameVault().keys.remove("seed");
 });
 afterEach(() => folder.remove());

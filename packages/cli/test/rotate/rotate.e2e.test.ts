@@ -43,7 +43,12 @@ describe("tobira rotate against the sandbox", { skip: !BUILT && "run `npm run bu
     const expiresAt = new Date(Date.now() + 3600_000).toISOString();
     await cache.put("alice-session", {
       expiresAt,
-      credentials: { accessKeyId: "ASIAOLD", secretAccessKey: "old", sessionToken: "old", expiration: expiresAt },
+      credentials: {
+        accessKeyId: "ASIAOLD",
+        secretAccessKey: "old",
+        sessionToken: "old",
+        expiration: expiresAt,
+      },
       meta: { kind: "assume-role", profile: "switch", sourceProfile: "alice", forProfile: "switch" },
     });
 

@@ -135,7 +135,15 @@ describe("tobira serve against the sandbox", { skip: !BUILT && "run `npm run bui
       "TOBIRA_PROFILE",
     ]);
     assert.equal(existsSync(seen.tokenFile), false, "the token file is gone once the child ended");
-    const failing = await f.tobira(["exec", "--server", "switch", "--", process.execPath, "-e", "process.exit(5)"]);
+    const failing = await f.tobira([
+      "exec",
+      "--server",
+      "switch",
+      "--",
+      process.execPath,
+      "-e",
+      "process.exit(5)",
+    ]);
     assert.equal(failing.code, 5);
   });
 

@@ -5,6 +5,8 @@ import { after, before, describe, test } from "node:test";
 import { BUILT, type PtyRun, type SessionFixture, startSessionFixture, worldVariant } from "./session-fixture.js";
 
 const skip = !BUILT && "run `npm run build` first";
+/** A guard against a hung session, not a timed assertion. */
+const timeout = 120_000;
 
 /** Types `stty size` until the remote pty reports the wanted size: the resize and the keys race in the OS. */
 async function remoteSize(run: PtyRun, wanted: string): Promise<string> {
@@ -12,7 +14,7 @@ async function remoteSize(run: PtyRun, wanted: string): Promise<string> {
   for (let attempt = 0; attempt < 5 && seen !== wanted; attempt++) {
     const from = run.output().length;
     run.term.write(`stty size; echo size-done-${attempt}\r`);
-    const done = await run.waitFor(new RegExp(`(\\d+ \\d+)\\r?\\n(?:.*\\r?\\n)?size-done-${attempt}`), from);
+    const done = await run.waitFor(new RegExp(`(?:^|[\\r\\n])(\\d+ \\d+)\\r*\\nsize-done-${attempt}`), from);
     seen = done[1] ?? "";
   }
   return seen;
@@ -40,7 +42,7 @@ async function interactiveSession(fx: SessionFixture, expectKms: boolean): Promi
   assert.equal(fx.mfaPrompts(), 1, "exactly one MFA code for the whole session");
 }
 
-describe("tobira shell with KMS encryption (default world)", { skip }, () => {
+describe("tobira shell with KMS encryption (default world)", { skip, timeout }, () => {
   let fx: SessionFixture;
   before(async () => {
     fx = await startSessionFixture({ label: "shell-kms" });
@@ -78,7 +80,7 @@ describe("tobira shell with KMS encryption (default world)", { skip }, () => {
   });
 });
 
-describe("tobira shell without KMS (world variant)", { skip }, () => {
+describe("tobira shell without KMS (world variant)", { skip, timeout }, () => {
   let fx: SessionFixture;
   before(async () => {
     const world = worldVariant((w) => {

@@ -3,18 +3,18 @@ import assert from "node:assert/strict";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { FileVault } from "../../src/vault/file-vault.js";
 import { newSalt, sealVaultFile } from "../../src/vault/file-format.js";
+import { FileVault } from "../../src/vault/file-vault.js";
 import { deriveVaultKey, forgetDerivedKeys } from "../../src/vault/key-derivation.js";
 import { fixedPassphrase, type PassphraseSource } from "../../src/vault/passphrase-source.js";
 import { VaultDamagedError, VaultPassphraseError } from "../../src/vault/vault-errors.js";
 import {
   CHEAP_SCRYPT,
+  legacySession,
   makeTempFolder,
   SAMPLE_ACCESS_KEY_ID,
   SAMPLE_SECRET,
   SECRET_PROFILE,
-  legacySession,
   sampleKey,
 } from "./fixtures/vault-samples.js";
 
@@ -95,7 +95,9 @@ describe("file vault", () => {
     assert.deepEqual(await vaultWith(passphrase).keys.list(), ["bob", SECRET_PROFILE]);
     const { openVaultBody, parseVaultFile } = await import("../../src/vault/file-format.js");
     const rewritten = JSON.parse(
-      openVaultBody(parseVaultFile(await readFile(vaultPath)), key).toString("utf8").trimEnd(),
+      openVaultBody(parseVaultFile(await readFile(vaultPath)), key)
+        .toString("utf8")
+        .trimEnd(),
     );
     assert.deepEqual(Object.keys(rewritten).sort(), ["format", "keys"]);
   });

@@ -17,9 +17,9 @@ import { fixedPassphrase } from "../../src/vault/passphrase-source.js";
 import type { Vault } from "../../src/vault/vault.js";
 import {
   CHEAP_SCRYPT,
+  legacySession,
   makeTempFolder,
   SECRET_PROFILE,
-  legacySession,
   sampleKey,
 } from "./fixtures/vault-samples.js";
 
@@ -109,7 +109,8 @@ describe("keyring vault (real Secret Service)", { skip }, () => {
   it("reads an index that still lists sessions and erases those items at the next write", async () => {
     // What a tobira that kept sessions in the keyring left: a session item and an index naming it.
     const { AsyncEntry } = await import("@napi-rs/keyring");
-    const item = (account: string) => new AsyncEntry(service, account, { linux: { store: "secret-service" } });
+    const item = (account: string) =>
+      new AsyncEntry(service, account, { linux: { store: "secret-service" } });
     const json = (value: unknown) => Buffer.from(JSON.stringify(value), "utf8");
     await item("key:alice").setSecret(json(sampleKey()));
     await item("session:k1").setSecret(json(legacySession()));

@@ -9,7 +9,7 @@ import type { Instance } from "../world/model.js";
 import type { ResolvedAgentOptions } from "./agent-options.js";
 import { nonInteractiveCommandPlugin } from "./command-plugin.js";
 import { instanceDecrypt } from "./instance-kms.js";
-import { portPlugin } from "./port-plugin.js";
+import { portForwardingPlugin } from "./port-forwarding-plugin.js";
 import { interactiveCommandPlugin, shellPlugin } from "./pty-shell-plugin.js";
 import { resolveRunAs } from "./run-as.js";
 import type { RunningPlugin, SessionPlugin } from "./session-plugin.js";
@@ -35,7 +35,7 @@ export const SESSION_PLUGINS: Readonly<Record<string, SessionPlugin>> = {
   [SessionType.StandardStream]: shellPlugin,
   [SessionType.InteractiveCommands]: interactiveCommandPlugin,
   [SessionType.NonInteractiveCommands]: nonInteractiveCommandPlugin,
-  [SessionType.Port]: portPlugin,
+  [SessionType.Port]: portForwardingPlugin,
 };
 
 export class InstanceAgent {

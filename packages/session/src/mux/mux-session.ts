@@ -6,9 +6,9 @@
 import { type Clock, systemClock, type TimerHandle } from "../clock.js";
 import { describeError, SmuxProtocolError } from "../errors.js";
 import { MuxStream, type MuxStreamHost, type MuxStreamLimits } from "./mux-stream.js";
-import { DEFAULT_STREAM_WINDOW_BYTES, MAX_STREAM_WINDOW_BYTES } from "./stream-credit.js";
 import { encodeSmuxHeader, SMUX, SmuxCommand, type SmuxFrame } from "./smux-frame.js";
 import { SmuxFrameReader } from "./smux-reader.js";
+import { CREDIT_UNIT_BYTES, DEFAULT_STREAM_WINDOW_BYTES, MAX_STREAM_WINDOW_BYTES } from "./stream-credit.js";
 
 export type MuxRole = "client" | "server";
 
@@ -88,7 +88,11 @@ export class MuxSession {
     this.#quantum = Math.max(SMUX.headerBytes + 1, options.quantumBytes ?? 4096);
     this.#batch = Math.max(SMUX.headerBytes + 1, options.batchBytes ?? 8192);
     this.#limits = {
-      windowBytes: clamp(options.streamWindowBytes ?? DEFAULT_STREAM_WINDOW_BYTES, 1024, MAX_STREAM_WINDOW_BYTES),
+      windowBytes: clamp(
+        options.streamWindowBytes ?? DEFAULT_STREAM_WINDOW_BYTES,
+        1024,
+        MAX_STREAM_WINDOW_BYTES,
+      ),
       hardLimitBytes: options.streamHardLimitBytes ?? SMUX.maxReceiveBuffer,
       writeBufferBytes: options.streamWriteBufferBytes ?? 64 * 1024,
       credits: options.credits ?? true,
@@ -131,8 +135,8 @@ export class MuxSession {
       );
     this.#nextStreamId += 2;
     const stream = this.#adopt(id);
-    this.#queueControl(encodeSmuxHeader(SmuxCommand.Syn, 0, id));
-    this.#announce(stream);
+    // The SYN's length field carries our window (stream-credit.ts): the acceptor knows it before any data.
+    this.#queueControl(encodeSmuxHeader(SmuxCommand.Syn, this.#limits.credits ? this.#windowUnits() : 0, id));
     return stream;
   }
 
@@ -169,9 +173,8 @@ export class MuxSession {
     return stream;
   }
 
-  #announce(stream: MuxStream): void {
-    if (!this.#limits.credits) return;
-    this.#queueControl(encodeSmuxHeader(SmuxCommand.Nop, this.#limits.windowBytes / 1024, stream.id));
+  #windowUnits(): number {
+    return Math.floor(this.#limits.windowBytes / CREDIT_UNIT_BYTES);
   }
 
   #onFrame(frame: SmuxFrame): void {
@@ -180,7 +183,7 @@ export class MuxSession {
     switch (frame.command) {
       case SmuxCommand.Syn:
         if (stream !== undefined) return; // xtaci ignores a SYN for a live id
-        this.#accept(frame.streamId);
+        this.#accept(frame.streamId, frame.length);
         return;
       case SmuxCommand.Fin:
         stream?.receiveFin();
@@ -199,15 +202,19 @@ export class MuxSession {
     }
   }
 
-  #accept(id: number): void {
+  #accept(id: number, openerWindowUnits: number): void {
     const onStream = this.#o.onStream;
     if (onStream === undefined || this.#streams.size >= (this.#o.maxStreams ?? 1024)) {
-      this.#o.onDiagnostic?.(`stream ${id} refused (${onStream === undefined ? "this side accepts none" : "too many streams"})`);
+      this.#o.onDiagnostic?.(
+        `stream ${id} refused (${onStream === undefined ? "this side accepts none" : "too many streams"})`,
+      );
       this.#queueControl(encodeSmuxHeader(SmuxCommand.Fin, 0, id));
       return;
     }
     const stream = this.#adopt(id);
-    this.#announce(stream);
+    if (openerWindowUnits > 0) stream.receiveCredit(openerWindowUnits);
+    if (this.#limits.credits)
+      this.#queueControl(encodeSmuxHeader(SmuxCommand.Nop, this.#windowUnits(), stream.id));
     onStream(stream);
   }
 
@@ -217,7 +224,9 @@ export class MuxSession {
     else this.#stalled.delete(stream);
     const after = this.#stalled.size;
     if (before === 0 && after > 0) {
-      this.#o.onDiagnostic?.(`stream ${stream.id}: peer ignores credits and the reader is slow; pushing back`);
+      this.#o.onDiagnostic?.(
+        `stream ${stream.id}: peer ignores credits and the reader is slow; pushing back`,
+      );
       this.#o.onReceivePressure?.(true);
     } else if (before > 0 && after === 0) this.#o.onReceivePressure?.(false);
   }

@@ -91,7 +91,16 @@ export class MuxStream extends Duplex {
   }
 
   override _read(): void {
-    this.#afterConsumption();
+    // Data is pushed as it arrives; consumption is observed in read(), where node has already taken it.
+  }
+
+  // node calls _read before it removes the chunk from the buffer, and not again until the next push; read()
+  // is where every consumer (pipe, flowing 'data', async iteration, read()) takes bytes, so credit is
+  // returned here, after the fact.
+  override read(size?: number): ReturnType<Duplex["read"]> {
+    const chunk: unknown = super.read(size);
+    if (chunk !== null) this.#afterConsumption();
+    return chunk;
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
@@ -168,6 +177,8 @@ export class MuxStream extends Duplex {
 
   /** A NOP on this stream's id: the first announces the peer's window, later ones return credit (KiB). */
   receiveCredit(units: number): void {
+    // With credits off this side behaves like xtaci/smux: NOPs mean nothing.
+    if (!this.#limits.credits) return;
     const bytes = units * CREDIT_UNIT_BYTES;
     if (this.#peerWindow === undefined) this.#peerWindow = Math.max(CREDIT_UNIT_BYTES, bytes);
     else this.#peerConsumed += bytes;

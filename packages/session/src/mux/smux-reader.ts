@@ -69,7 +69,9 @@ export class SmuxFrameReader {
     const length = view.getUint16(2, true);
     const streamId = view.getUint32(4, true);
     if (version !== SMUX.version)
-      this.#fail(`smux frame with version ${version} (only version ${SMUX.version} is spoken on this session)`);
+      this.#fail(
+        `smux frame with version ${version} (only version ${SMUX.version} is spoken on this session)`,
+      );
     if (!KNOWN_COMMANDS.includes(command))
       this.#fail(`smux frame with unknown command ${command} (smux v1 knows SYN, FIN, PSH and NOP)`);
     const known = command as SmuxCommandValue;

@@ -1,13 +1,16 @@
 // tobira's per-stream flow control on the smux v1 wire (a tobira extension; §7.4 gives v1 none).
 //
-// A NOP frame whose stream id is not 0 carries a credit in its length field, counted in KiB, and no data.
-// The receiving side of a stream sends one NOP right after SYN (opener) or on accept (acceptor): its length
-// announces the receive window. Every later NOP on that id returns that many KiB the local consumer has read.
-// A sender that has seen the announcement keeps at most `window` unconsumed bytes in flight on the stream.
+// Windows and credits travel in length fields that smux v1 defines but ignores outside PSH, counted in KiB:
+// * the opener's SYN carries its receive window for the stream (length 0 = no credits: an official peer);
+// * the acceptor answers with one NOP on the stream's id whose length is its own window;
+// * every later NOP on that id returns that many KiB the local consumer has read.
+// A sender that knows the peer's window keeps at most that many unconsumed bytes in flight on the stream.
+// The opener learns the acceptor's window one round trip after SYN and sends freely until then (the
+// acceptor's hard limit covers that round trip); the acceptor knows the opener's window from the SYN itself.
 //
-// Why this is safe with the official peers: xtaci/smux's receive loop ignores NOP frames entirely — it
-// neither reads data after them nor looks at their stream id or length — so the SSM agent and the plugin
-// simply never announce and never honour credits. Against them tobira falls back to buffering (bounded:
+// Why this is safe with the official peers: xtaci/smux's receive loop reads no data after SYN or NOP, looks
+// at neither length, and ignores NOP frames entirely — so the SSM agent and the plugin simply never
+// announce and never honour credits. Against them tobira falls back to buffering (bounded:
 // beyond the hard limit the session pushes back on the data channel, as the official client always does).
 
 /** Credit granularity: one unit of a NOP's length field. */

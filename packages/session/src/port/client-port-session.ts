@@ -3,10 +3,9 @@
 // that mode's adapter. The caller hands in local connections (or stdin/stdout); it never sees smux.
 
 import type { Duplex, Readable, Writable } from "node:stream";
-import { Duplex as DuplexClass } from "node:stream";
 import { FlagValue, SessionType } from "../constants.js";
 import { PortSessionError } from "../errors.js";
-import type { MuxTuning } from "../mux/mux-session.js";
+import type { MuxSession, MuxTuning } from "../mux/mux-session.js";
 import {
   type ClientDataChannel,
   type ClientDataChannelOptions,
@@ -21,7 +20,10 @@ import { StreamPortClient } from "./stream-port-client.js";
 import { type ClientPortMode, clientPortMode, clientUsesTerminateFlag } from "./version-rules.js";
 
 export interface ClientPortSessionOptions
-  extends Omit<ClientDataChannelOptions, "onOutput" | "onStderr" | "onExit" | "onFlag" | "supportedSessionTypes"> {
+  extends Omit<
+    ClientDataChannelOptions,
+    "onOutput" | "onStderr" | "onExit" | "onFlag" | "supportedSessionTypes"
+  > {
   /** Overrides §7.2's choice (tests; a client that reports an old ClientVersion must force "basic"). */
   mode?: ClientPortMode;
   mux?: MuxTuning;
@@ -52,6 +54,8 @@ export interface ClientPortSession {
    * flag: the caller must call the TerminateSession API.
    */
   terminate(flushMs?: number): Promise<boolean>;
+  /** The smux session in mux mode (stream stats, per-stream back-pressure), else undefined. */
+  muxSession(): MuxSession | undefined;
 }
 
 type Adapter = MuxPortClient | BasicPortClient | StreamPortClient;
@@ -59,13 +63,7 @@ type Adapter = MuxPortClient | BasicPortClient | StreamPortClient;
 export function openClientPortSession(options: ClientPortSessionOptions): ClientPortSession {
   let adapter: Adapter | undefined;
   let streamAttached = false;
-  const {
-    mode: forcedMode,
-    mux: muxTuning,
-    onConnectError,
-    onPortDiagnostic,
-    ...channelOptions
-  } = options;
+  const { mode: forcedMode, mux: muxTuning, onConnectError, onPortDiagnostic, ...channelOptions } = options;
   const channel = openClientDataChannel({
     ...channelOptions,
     supportedSessionTypes: [SessionType.Port],
@@ -129,6 +127,7 @@ export function openClientPortSession(options: ClientPortSessionOptions): Client
       if (adapter instanceof BasicPortClient) return adapter.connect(local);
     },
     attachStdio,
+    muxSession: () => (adapter instanceof MuxPortClient ? adapter.session : undefined),
     async terminate(flushMs = 1000) {
       let info: ClientSessionInfo | undefined;
       try {
@@ -148,9 +147,4 @@ export function openClientPortSession(options: ClientPortSessionOptions): Client
       return useFlag;
     },
   };
-}
-
-/** A Duplex made of stdin and stdout (or any readable/writable pair), for `connect` in stream mode. */
-export function stdioDuplex(input: Readable, output: Writable): Duplex {
-  return DuplexClass.from({ readable: input, writable: output });
 }

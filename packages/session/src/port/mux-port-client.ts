@@ -4,8 +4,8 @@
 import type { Duplex } from "node:stream";
 import type { Clock } from "../clock.js";
 import { FlagValue } from "../constants.js";
-import type { MuxStream } from "../mux/mux-stream.js";
 import { MuxSession, type MuxTuning } from "../mux/mux-session.js";
+import type { MuxStream } from "../mux/mux-stream.js";
 import { bridgeDuplexes } from "./duplex-bridge.js";
 import type { PortLink } from "./port-link.js";
 

@@ -4,10 +4,10 @@
 
 import type { Duplex } from "node:stream";
 import type { Clock } from "../clock.js";
-import { describeError } from "../errors.js";
 import { FlagValue } from "../constants.js";
-import type { MuxStream } from "../mux/mux-stream.js";
+import { describeError } from "../errors.js";
 import { MuxSession, type MuxTuning } from "../mux/mux-session.js";
+import type { MuxStream } from "../mux/mux-stream.js";
 import { bridgeDuplexes } from "./duplex-bridge.js";
 import type { PortLink } from "./port-link.js";
 

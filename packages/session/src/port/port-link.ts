@@ -24,7 +24,9 @@ export function clientPortLink(
 }
 
 /** The agent's channel as a port link (incoming input is wired by the caller to the adapter's receive). */
-export function agentPortLink(channel: Pick<AgentDataChannel, "write" | "sendFlag" | "acceptInput">): PortLink {
+export function agentPortLink(
+  channel: Pick<AgentDataChannel, "write" | "sendFlag" | "acceptInput">,
+): PortLink {
   return {
     send: (bytes) => channel.write(bytes),
     sendFlag: (flag) => channel.sendFlag(flag),

@@ -9,11 +9,10 @@ export function comparePluginVersions(a: string, b: string): number | undefined 
   const left = a.split(".");
   const right = b.split(".");
   if (left.length !== right.length) return undefined;
+  // Every component is parsed before any is compared: one bad component fails the whole comparison.
+  if (![...left, ...right].every((part) => /^\d+$/.test(part))) return undefined;
   for (let i = 0; i < left.length; i++) {
-    const x = left[i]!;
-    const y = right[i]!;
-    if (!/^\d+$/.test(x) || !/^\d+$/.test(y)) return undefined;
-    const diff = Number(x) - Number(y);
+    const diff = Number(left[i]) - Number(right[i]);
     if (diff !== 0) return Math.sign(diff);
   }
   return 0;

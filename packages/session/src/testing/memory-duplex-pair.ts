@@ -9,7 +9,11 @@ class MemoryDuplex extends Duplex {
   #waitingWrite: (() => void) | undefined;
 
   constructor(highWaterMark: number) {
-    super({ allowHalfOpen: true, readableHighWaterMark: highWaterMark, writableHighWaterMark: highWaterMark });
+    super({
+      allowHalfOpen: true,
+      readableHighWaterMark: highWaterMark,
+      writableHighWaterMark: highWaterMark,
+    });
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
