@@ -15,9 +15,15 @@ import { parseArgs } from "node:util";
 import { runTimed } from "./child-run.mjs";
 import { printJson, printTable } from "./report.mjs";
 import { credentialProcessSuite } from "./suites/credential-process.mjs";
+import { portSuite } from "./suites/port.mjs";
+import { shellSuite } from "./suites/shell.mjs";
 
 /** Add a suite here; issues 4 and 5 add theirs. */
-const SUITES = [{ name: "credential-process", setup: credentialProcessSuite }];
+const SUITES = [
+  { name: "credential-process", setup: credentialProcessSuite },
+  { name: "shell", setup: shellSuite },
+  { name: "port", setup: portSuite },
+];
 
 /**
  * @typedef {object} BenchContext

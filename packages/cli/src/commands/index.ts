@@ -12,8 +12,11 @@ import * as list from "./list.js";
 import * as login from "./login.js";
 import * as remove from "./remove.js";
 import * as rotate from "./rotate.js";
+import * as run from "./run.js";
 import * as sandbox from "./sandbox.js";
 import * as serve from "./serve.js";
+import * as shell from "./shell.js";
+import * as targets from "./targets.js";
 import * as vault from "./vault.js";
 
 export interface CommandModule {
@@ -34,6 +37,10 @@ export const commandModules: CommandModule[] = [
   credentialProcess,
   serve,
   login,
+  // Session Manager: find an instance, open a shell, run a command
+  targets,
+  shell,
+  run,
   // the local AWS stand-in
   sandbox,
   demo,

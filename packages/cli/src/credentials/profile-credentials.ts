@@ -21,6 +21,11 @@ export interface ProfileCredentialOptions {
   env?: NodeJS.ProcessEnv;
   /** Where one-line notices go; stderr by default (never stdout: credential-process owns it). */
   notice?: (line: string) => void;
+  /**
+   * The clock cached expiries are judged by; default Date.now. Long-lived sessions pass the service's clock
+   * (learned from its Date headers), since credentials expire by the clock of the STS that issued them.
+   */
+  now?: () => number;
 }
 
 export interface ProfileCredentials {
@@ -47,7 +52,7 @@ export async function credentialsForProfile(
     ...(options.durationSeconds === undefined ? {} : { durationSeconds: options.durationSeconds }),
     ...(options.region === undefined ? {} : { region: options.region }),
   });
-  const hit = await answerFromCache(cache, memoKey);
+  const hit = await answerFromCache(cache, memoKey, options.now);
   if (hit) return answer(profile, hit.plan, { credentials: hit.credentials, fromCache: true, stsCalls: 0 });
 
   // A miss (or a changed config): read the files, plan, and run the cached providers.
@@ -74,6 +79,7 @@ export async function credentialsForProfile(
       return fetchGivenCredentials(source.profile, source.origin, env);
     },
     notice,
+    ...(options.now === undefined ? {} : { now: options.now }),
   });
   await rememberPlan(cache, memoKey, plan);
   return answer(profile, plan, result);

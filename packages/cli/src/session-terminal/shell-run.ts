@@ -2,6 +2,7 @@
 // signals as bytes to the remote pty, output back — and returns the remote shell's status where known.
 import type { SessionOutcome } from "../ssm/open-session.js";
 import { openTargetSession, type TargetSessionOptions } from "../ssm/target-session.js";
+import { PipedInputEnd } from "./piped-input-end.js";
 import { enterRawMode } from "./raw-mode.js";
 import { currentSize, watchSize } from "./terminal-size.js";
 
@@ -20,8 +21,13 @@ export async function runShell(options: ShellRunOptions): Promise<number> {
   const stdin = options.stdin ?? process.stdin;
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
+  // Set once the channel exists; output seen before that needs no Ctrl-D anyway.
+  let inputEnd: PipedInputEnd | undefined;
   const { access, session } = await openTargetSession(options, {
-    onOutput: (bytes) => stdout.write(bytes),
+    onOutput: (bytes) => {
+      stdout.write(bytes);
+      inputEnd?.outputSeen();
+    },
     onStderr: (bytes) => stderr.write(bytes),
   });
   // Undone in reverse order of setting up, before anything more is printed: raw mode first of all.
@@ -32,7 +38,13 @@ export async function runShell(options: ShellRunOptions): Promise<number> {
   let signalled: number | undefined;
   try {
     stderr.write(`\nStarting session with SessionId: ${session.sessionId}\n`);
-    const info = await session.ready;
+    // Until the shell is there, Ctrl-C (no raw mode yet) or a termination ends the session, not just tobira.
+    const early = onceSignalled(["SIGINT", "SIGTERM", "SIGHUP"]);
+    const info = await Promise.race([session.ready, early.signalled]).finally(early.dispose);
+    if (info === undefined) {
+      await session.terminate();
+      return 130;
+    }
     if (info.customerMessage) stderr.write(`${info.customerMessage}\n`);
 
     const raw = enterRawMode(stdin);
@@ -55,7 +67,10 @@ export async function runShell(options: ShellRunOptions): Promise<number> {
         .finally(() => stdin.resume());
     };
     // Piped input: its end is a Ctrl-D on the remote pty, so the shell ends as it would at a terminal.
-    const onEnd = (): void => send(Uint8Array.of(0x04));
+    const pipedEnd = new PipedInputEnd(send);
+    inputEnd = pipedEnd;
+    cleanups.unshift(() => pipedEnd.stop());
+    const onEnd = (): void => pipedEnd.inputEnded();
     stdin.on("data", onData);
     stdin.on("end", onEnd);
     stdin.resume();
@@ -103,4 +118,22 @@ export async function runShell(options: ShellRunOptions): Promise<number> {
     releaseTerminal();
     access.close();
   }
+}
+
+/** Resolves (with undefined) on the first of these signals; dispose() removes the listeners. */
+function onceSignalled(signals: NodeJS.Signals[]): { signalled: Promise<undefined>; dispose: () => void } {
+  const listeners: [NodeJS.Signals, () => void][] = [];
+  const signalled = new Promise<undefined>((resolve) => {
+    for (const signal of signals) {
+      const listener = (): void => resolve(undefined);
+      listeners.push([signal, listener]);
+      process.on(signal, listener);
+    }
+  });
+  return {
+    signalled,
+    dispose: () => {
+      for (const [signal, listener] of listeners) process.off(signal, listener);
+    },
+  };
 }

@@ -14,7 +14,9 @@ import pty from "node-pty";
 const here = fileURLToPath(new URL(".", import.meta.url));
 export const launcher = join(here, "tobira-with-sessions.mjs");
 const tobiraBin = join(here, "..", "..", "bin", "tobira.js");
-const built = ["targets", "shell", "run"].map((name) => join(here, "..", "..", "dist", "src", "commands", `${name}.js`));
+const built = ["targets", "shell", "run"].map((name) =>
+  join(here, "..", "..", "dist", "src", "commands", `${name}.js`),
+);
 /** The sandbox's gateway and agents have landed in the build (the session tests need them). */
 export const BUILT =
   built.every((path) => existsSync(path)) &&
@@ -69,7 +71,10 @@ export function run(
   input?: string,
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+      env,
+      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
@@ -96,7 +101,10 @@ export function worldVariant(edit: (world: World) => void): World {
   return world;
 }
 
-export async function startSessionFixture(options: { label: string; world?: World }): Promise<SessionFixture> {
+export async function startSessionFixture(options: {
+  label: string;
+  world?: World;
+}): Promise<SessionFixture> {
   const root = mkdtempSync(join(tmpdir(), `tobira-${options.label}-`));
   const stateDir = join(root, "sandbox");
   const mfaLog = join(root, "mfa-calls.log");
@@ -172,15 +180,26 @@ export async function startSessionFixture(options: { label: string; world?: Worl
         ended = true;
         for (const check of waiters) check();
       });
+      // A hang guard that reports what was written, not a timed assertion.
       const waitFor = (pattern: RegExp, from = 0): Promise<RegExpExecArray> =>
         new Promise((resolve, reject) => {
+          const guard = setTimeout(() => {
+            waiters.delete(check);
+            reject(
+              new Error(
+                `${pattern} did not appear within 60 s; the terminal shows:\n${JSON.stringify(output.slice(from))}`,
+              ),
+            );
+          }, 60_000);
           const check = (): void => {
             const found = new RegExp(pattern.source, pattern.flags.replace("g", "")).exec(output.slice(from));
             if (found) {
               waiters.delete(check);
+              clearTimeout(guard);
               resolve(found);
             } else if (ended) {
               waiters.delete(check);
+              clearTimeout(guard);
               reject(new Error(`the process ended before ${pattern} appeared; it wrote:\n${output}`));
             }
           };

@@ -2,7 +2,13 @@
 // banner, Run As, a window resize seen by `stty size`, and the remote shell's exit status.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { BUILT, type PtyRun, type SessionFixture, startSessionFixture, worldVariant } from "./session-fixture.js";
+import {
+  BUILT,
+  type PtyRun,
+  type SessionFixture,
+  startSessionFixture,
+  worldVariant,
+} from "./session-fixture.js";
 
 const skip = !BUILT && "run `npm run build` first";
 /** A guard against a hung session, not a timed assertion. */
@@ -20,17 +26,34 @@ async function remoteSize(run: PtyRun, wanted: string): Promise<string> {
   return seen;
 }
 
-async function interactiveSession(fx: SessionFixture, expectKms: boolean): Promise<void> {
+/** Returns the session id. */
+async function interactiveSession(fx: SessionFixture, expectKms: boolean): Promise<string> {
   const run = fx.tobiraOnPty(["shell", "web-a", "--profile", "project-a"], { cols: 80, rows: 24 });
+  let sessionId = "";
   try {
-    await run.waitFor(/Starting session with SessionId: \S+/);
+    sessionId = (await run.waitFor(/Starting session with SessionId: (\S+)/))[1]!;
     if (expectKms) await run.waitFor(/This session is encrypted using AWS KMS\./);
     let from = run.output().length;
-    run.term.write("echo \"user=$USER\"\r");
+    run.term.write('echo "user=$USER"\r');
     await run.waitFor(/user=os-user1/, from);
     assert.equal(await remoteSize(run, "24 80"), "24 80");
     run.term.resize(100, 40);
     assert.equal(await remoteSize(run, "40 100"), "40 100");
+    // Ctrl-C and Ctrl-Z are keys for the remote pty, not signals for tobira. Each command says when it runs
+    // in the foreground (the $((…)) keeps the echoed command line from matching).
+    from = run.output().length;
+    run.term.write("sh -c 'echo ready-$((6*7)); exec sleep 30'\r");
+    await run.waitFor(/ready-42/, from);
+    run.term.write("\x03");
+    run.term.write('echo "rc=$?"\r');
+    await run.waitFor(/rc=130/, from);
+    from = run.output().length;
+    run.term.write("sh -c 'echo ready-$((6*8)); exec sleep 1'\r");
+    await run.waitFor(/ready-48/, from);
+    run.term.write("\x1a");
+    await run.waitFor(/Stopped/, from);
+    run.term.write("fg; echo resumed-$((7*7))\r");
+    await run.waitFor(/resumed-49/, from);
     from = run.output().length;
     run.term.write("exit 3\r");
     assert.equal(await run.exited, 3);
@@ -40,10 +63,12 @@ async function interactiveSession(fx: SessionFixture, expectKms: boolean): Promi
   }
   if (!expectKms) assert.doesNotMatch(run.output(), /encrypted using AWS KMS/);
   assert.equal(fx.mfaPrompts(), 1, "exactly one MFA code for the whole session");
+  return sessionId;
 }
 
 describe("tobira shell with KMS encryption (default world)", { skip, timeout }, () => {
   let fx: SessionFixture;
+  let sessionId = "";
   before(async () => {
     fx = await startSessionFixture({ label: "shell-kms" });
   });
@@ -51,8 +76,8 @@ describe("tobira shell with KMS encryption (default world)", { skip, timeout }, 
     await fx?.close();
   });
 
-  test("one MFA code, the KMS banner, Run As os-user1, resize, and exit 3 gives status 3", async () => {
-    await interactiveSession(fx, true);
+  test("one MFA code, the KMS banner, Run As os-user1, resize, Ctrl-C/Ctrl-Z remote, exit 3 gives status 3", async () => {
+    sessionId = await interactiveSession(fx, true);
   });
 
   test("the upgrade was SigV4-verified and KMS was called by the right principals with the session's context", () => {
@@ -67,6 +92,12 @@ describe("tobira shell with KMS encryption (default world)", { skip, timeout }, 
     const decrypt = audit.find((line) => line.service === "kms" && line.action === "Decrypt");
     assert.equal(decrypt?.decision, "Allow");
     assert.match(String(decrypt?.principalArn), /:assumed-role\/SSMInstanceRole\//);
+    const context = JSON.stringify({
+      "aws:ssm:SessionId": sessionId,
+      "aws:ssm:TargetId": "i-0a1a0000000000001",
+    });
+    assert.ok(String(generate?.reason).includes(context), String(generate?.reason));
+    assert.ok(String(decrypt?.reason).includes(context), String(decrypt?.reason));
   });
 
   test("web-b from project-a is denied in AWS's words, with a hint", async () => {
@@ -98,7 +129,7 @@ describe("tobira shell without KMS (world variant)", { skip, timeout }, () => {
 
   test("piped input runs in the shell and its end ends the session, with the shell's status", async () => {
     const result = await fx.tobira(["shell", "web-a", "--profile", "project-a"], {
-      input: "echo \"piped-$USER\"\nfalse\n",
+      input: 'echo "piped-$USER"\nfalse\n',
     });
     assert.match(result.stdout, /piped-os-user1/);
     assert.equal(result.code, 1, result.stderr);

@@ -3,16 +3,26 @@ import { test } from "node:test";
 import { parseTargetQuery } from "../../src/ssm/target-query.js";
 
 test("instance ids, long and short, are instance-id lookups", () => {
-  assert.deepEqual(parseTargetQuery("i-0a1a0000000000001"), { kind: "instance-id", id: "i-0a1a0000000000001" });
+  assert.deepEqual(parseTargetQuery("i-0a1a0000000000001"), {
+    kind: "instance-id",
+    id: "i-0a1a0000000000001",
+  });
   assert.deepEqual(parseTargetQuery("i-0a1a0001"), { kind: "instance-id", id: "i-0a1a0001" });
 });
 
 test("mi- ids are managed-node lookups", () => {
-  assert.deepEqual(parseTargetQuery("mi-0123456789abcdef0"), { kind: "managed-id", id: "mi-0123456789abcdef0" });
+  assert.deepEqual(parseTargetQuery("mi-0123456789abcdef0"), {
+    kind: "managed-id",
+    id: "mi-0123456789abcdef0",
+  });
 });
 
 test("tag:K=V, tag:K (any value), and a value holding '='", () => {
-  assert.deepEqual(parseTargetQuery("tag:Project=project-a"), { kind: "tag", key: "Project", value: "project-a" });
+  assert.deepEqual(parseTargetQuery("tag:Project=project-a"), {
+    kind: "tag",
+    key: "Project",
+    value: "project-a",
+  });
   assert.deepEqual(parseTargetQuery("tag:Project"), { kind: "tag", key: "Project", value: "*" });
   assert.deepEqual(parseTargetQuery("tag:k=a=b"), { kind: "tag", key: "k", value: "a=b" });
 });

@@ -35,7 +35,10 @@ test("the table has the six columns and fits 100 columns even with long values",
   const lines = table.trimEnd().split("\n");
   assert.match(lines[0]!, /^ID\s+NAME\s+STATE\s+PING\s+PLATFORM\s+PROJECT$/);
   assert.match(lines[1]!, /^i-0a1a0000000000001\s+web-a\s+running\s+Online\s+Linux\s+project-a$/);
-  assert.match(lines[2]!, /^mi-0123456789abcdef0\s+a-very-long-on-prem…\s+managed\s+ConnectionLost\s+Linux\s+a-project-name-th…$/);
+  assert.match(
+    lines[2]!,
+    /^mi-0123456789abcdef0\s+a-very-long-on-prem…\s+managed\s+ConnectionLost\s+Linux\s+a-project-name-th…$/,
+  );
   for (const line of lines) assert.ok([...line].length <= 100, `${[...line].length} columns: ${line}`);
 });
 

@@ -35,7 +35,8 @@ export interface PortRequest {
 /** The session's `portNumber` and `host` properties, or why they are unusable (the agent's wording). */
 export function portRequestOf(session: SessionRecord): PortRequest | { refusal: string } {
   const rawPort = session.properties.portNumber;
-  const portText = typeof rawPort === "number" ? String(rawPort) : typeof rawPort === "string" ? rawPort.trim() : "";
+  const portText =
+    typeof rawPort === "number" ? String(rawPort) : typeof rawPort === "string" ? rawPort.trim() : "";
   if (portText === "") {
     return { refusal: `Port number is empty in session properties. ${JSON.stringify(session.properties)}` };
   }
@@ -50,7 +51,10 @@ export function portRequestOf(session: SessionRecord): PortRequest | { refusal: 
 
 /** An IP literal as net.ParseIP would read it: brackets and zone dropped, IPv4-mapped IPv6 as IPv4. */
 function canonicalAddress(host: string): string | undefined {
-  const bare = host.replace(/^\[|\]$/g, "").replace(/%.*$/, "").toLowerCase();
+  const bare = host
+    .replace(/^\[|\]$/g, "")
+    .replace(/%.*$/, "")
+    .toLowerCase();
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(bare);
   if (mapped) return mapped[1];
   const version = isIP(bare);
@@ -134,5 +138,10 @@ export function destinationOf(world: World, instance: Instance, request: PortReq
       hint: "Give an instance of the world that private IP or DNS name.",
     };
   }
-  return { ok: true, instance: target, port: request.port, label: `${target.name || target.id}:${request.port}` };
+  return {
+    ok: true,
+    instance: target,
+    port: request.port,
+    label: `${target.name || target.id}:${request.port}`,
+  };
 }

@@ -58,7 +58,12 @@ export class HttpService {
   }
 }
 
-function answer(response: ServerResponse, status: number, body: string, type = "text/plain; charset=utf-8"): void {
+function answer(
+  response: ServerResponse,
+  status: number,
+  body: string,
+  type = "text/plain; charset=utf-8",
+): void {
   response.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(body) });
   response.end(body);
 }

@@ -11,7 +11,7 @@ import { GENERATED_FILES } from "./generated-files.js";
 import { HttpService, SERVED_BY_HEADER } from "./http-service.js";
 import { formatAddress, isLoopbackHost, parseHostPort, type ServiceAddress } from "./service-address.js";
 import { ServicesLog } from "./services-log.js";
-import { type SshLogin, SshdService } from "./sshd-service.js";
+import { SshdService, type SshLogin } from "./sshd-service.js";
 
 export const LOCAL_SERVICES_JSON = "local-services.json";
 
@@ -154,9 +154,14 @@ export class LocalServices {
         });
         this.#served.set(key(instance, port.port), served);
         const where = `${instance.name || instance.id}:${port.port}`;
-        if (served.kind === "listening") this.log.note(`${where} ${port.service} → ${formatAddress(served.address)}`);
-        else if (served.kind === "none") this.log.note(`${where} ${port.service} → nothing: ${served.reason}`);
-        else this.log.note(`${where} sshd → ${this.#sshd?.unavailable === undefined ? "the sandbox's sshd" : "nothing (sshd unavailable)"}`);
+        if (served.kind === "listening")
+          this.log.note(`${where} ${port.service} → ${formatAddress(served.address)}`);
+        else if (served.kind === "none")
+          this.log.note(`${where} ${port.service} → nothing: ${served.reason}`);
+        else
+          this.log.note(
+            `${where} sshd → ${this.#sshd?.unavailable === undefined ? "the sandbox's sshd" : "nothing (sshd unavailable)"}`,
+          );
       }
     }
   }
@@ -173,7 +178,12 @@ export class LocalServices {
       case "sshd":
         return this.#sshd?.unavailable === undefined
           ? { kind: "sshd" }
-          : { kind: "none", service: "sshd", reason: this.#sshd.unavailable.message, hint: this.#sshd.unavailable.hint };
+          : {
+              kind: "none",
+              service: "sshd",
+              reason: this.#sshd.unavailable.message,
+              hint: this.#sshd.unavailable.hint,
+            };
       case "tcp": {
         const target = port.target === undefined ? undefined : parseHostPort(port.target);
         if (target === undefined || !isLoopbackHost(target.host)) {
@@ -226,7 +236,9 @@ export class LocalServices {
 
 /** The names `ssh` may use for an instance's sshd: its id, Name tag, private IP and DNS name. */
 function knownHostNames(instance: Instance): string[] {
-  const names = [instance.id, instance.name, instance.privateIp, instance.privateDnsName].filter((n) => n !== "");
+  const names = [instance.id, instance.name, instance.privateIp, instance.privateDnsName].filter(
+    (n) => n !== "",
+  );
   return instance.ports
     .filter((p) => p.service === "sshd")
     .flatMap((p) => (p.port === 22 ? names : names.map((n) => `[${n}]:${p.port}`)));

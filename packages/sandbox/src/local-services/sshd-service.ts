@@ -13,7 +13,11 @@ import type { ServiceAddress } from "./service-address.js";
 import type { ServicesLog } from "./services-log.js";
 
 export const DEFAULT_SSHD_PATH = "/usr/sbin/sshd";
-const SFTP_SERVER_PATHS = ["/usr/lib/openssh/sftp-server", "/usr/libexec/openssh/sftp-server", "/usr/libexec/sftp-server"];
+const SFTP_SERVER_PATHS = [
+  "/usr/lib/openssh/sftp-server",
+  "/usr/libexec/openssh/sftp-server",
+  "/usr/libexec/sftp-server",
+];
 /** How long the daemon may take to say it listens. */
 const START_TIMEOUT_MS = 10_000;
 
@@ -103,7 +107,8 @@ export class SshdService {
   /** The daemon's address, starting it on first use. Rejects with SshdUnavailableError when it cannot run. */
   address(): Promise<ServiceAddress> {
     if (this.unavailable !== undefined) return Promise.reject(this.unavailable);
-    if (this.#closed) return Promise.reject(new SshdUnavailableError("The sandbox is stopping.", "Start it again."));
+    if (this.#closed)
+      return Promise.reject(new SshdUnavailableError("The sandbox is stopping.", "Start it again."));
     this.#starting ??= this.#start().catch((error: unknown) => {
       const failure =
         error instanceof SshdUnavailableError
@@ -224,7 +229,8 @@ export class SshdService {
       if (this.#daemon !== daemon) return;
       this.#daemon = undefined;
       this.#starting = undefined;
-      if (!this.#closed) this.#o.log.note(`sshd: exited unexpectedly (${signal ?? `status ${code}`}); see ${logPath}`);
+      if (!this.#closed)
+        this.#o.log.note(`sshd: exited unexpectedly (${signal ?? `status ${code}`}); see ${logPath}`);
     });
     if (this.#closed) {
       daemon.kill("SIGTERM");

@@ -73,22 +73,6 @@ describe("agent sessions with KMS off (unsigned upgrade, as older plugins dial)"
     assert.equal(session.output(), `out-line\n${"x".repeat(3000)}`);
     assert.equal(session.stderr(), "err-line\n");
   });
-
-  it("refuses port sessions with a clear channel_closed message", async () => {
-    const session = await openSession({
-      ...op,
-      start: {
-        Target: WEB_A,
-        DocumentName: "AWS-StartPortForwardingSession",
-        Parameters: { portNumber: ["80"] },
-      },
-    });
-    const end = await session.ended;
-    assert.equal(end.reason, "channel-closed");
-    assert.match(end.output ?? "", /Port sessions .* are not served by the tobira sandbox yet/);
-    const history = await op.ssm.send(new DescribeSessionsCommand({ State: "History" }));
-    assert.equal(history.Sessions?.find((s) => s.SessionId === session.sessionId)?.Status, "Failed");
-  });
 });
 
 describe("agent sessions: the instance role may not kms:Decrypt", () => {

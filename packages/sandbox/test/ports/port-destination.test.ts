@@ -49,7 +49,10 @@ describe("port destinations: the agent's deny list", () => {
       refusal(sessionWith({ portNumber: "80", host: "169.254.169.254", type: "LocalPortForwarding" })),
       "Forwarding to IP address 169.254.169.254 is forbidden.",
     );
-    assert.match(refusal(sessionWith({ portNumber: "" })) ?? "", /^Port number is empty in session properties\./);
+    assert.match(
+      refusal(sessionWith({ portNumber: "" })) ?? "",
+      /^Port number is empty in session properties\./,
+    );
     assert.match(refusal(sessionWith({ portNumber: "70000" })) ?? "", /not a TCP port/);
     assert.equal(refusal(sessionWith({ portNumber: "22" })), undefined);
   });
@@ -66,7 +69,13 @@ describe("port destinations: what an instance reaches in the world", () => {
     assert.deepEqual(portRequestOf(sessionWith({ portNumber: "80" })), { port: 80, host: "" });
   });
 
-  for (const host of ["", "localhost", "127.0.0.1", "10.0.1.10", "ip-10-0-1-10.ap-northeast-1.compute.internal"]) {
+  for (const host of [
+    "",
+    "localhost",
+    "127.0.0.1",
+    "10.0.1.10",
+    "ip-10-0-1-10.ap-northeast-1.compute.internal",
+  ]) {
     it(`takes ${JSON.stringify(host)} as web-a itself`, () => {
       const d = destinationOf(world, webA, request(host, 80));
       assert.ok(d.ok);

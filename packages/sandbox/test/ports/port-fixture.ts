@@ -10,7 +10,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SSMClient, StartSessionCommand, type StartSessionCommandInput } from "@aws-sdk/client-ssm";
 import { AssumeRoleCommand, GetSessionTokenCommand, STSClient } from "@aws-sdk/client-sts";
-import { type ClientPortMode, type ClientPortSession, openClientPortSession, websocketTransport } from "@tobira/session";
+import {
+  type ClientPortMode,
+  type ClientPortSession,
+  openClientPortSession,
+  websocketTransport,
+} from "@tobira/session";
 import type WebSocket from "ws";
 import { type LocalServicesOptions, type RunningSandbox, startSandbox } from "../../src/index.js";
 import { totpAt, totpStep } from "../../src/mfa/totp.js";
@@ -36,8 +41,14 @@ export async function startPortSandbox(localServices: LocalServicesOptions = {})
   const alice = world.users.find((u) => u.name === "alice")!;
   const device = alice.mfaDevices[0]!;
   const mfaSession = credentialsOf(
-    await client(STSClient, { accessKeyId: alice.accessKeys[0]!.id, secretAccessKey: alice.accessKeys[0]!.secret }).send(
-      new GetSessionTokenCommand({ SerialNumber: device.serial, TokenCode: totpAt(device.secret, totpStep(Date.now())) }),
+    await client(STSClient, {
+      accessKeyId: alice.accessKeys[0]!.id,
+      secretAccessKey: alice.accessKeys[0]!.secret,
+    }).send(
+      new GetSessionTokenCommand({
+        SerialNumber: device.serial,
+        TokenCode: totpAt(device.secret, totpStep(Date.now())),
+      }),
     ),
   );
   const operator = credentialsOf(

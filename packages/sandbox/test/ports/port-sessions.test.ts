@@ -1,15 +1,20 @@
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { get } from "node:http";
 import { connect as tcpConnect } from "node:net";
 import { PassThrough, Writable } from "node:stream";
 import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
 import { DescribeSessionsCommand } from "@aws-sdk/client-ssm";
 import { DB_A, WEB_A } from "../ssm/workload-clients.js";
 import { openPortSession, type PortSandbox, startPortSandbox } from "./port-fixture.js";
 
 const SSHD_INSTALLED = existsSync("/usr/sbin/sshd");
+const run = promisify(execFile);
+/** A safety net: a session that never ends fails its test instead of hanging the run. */
+const NO_HANG = { timeout: 120_000 };
 const ONE_MIB_SHA256 = "cf44c42eb7c64ee7092be9fbe5d589fe58942d4727394e788666ace062d58a74";
 
 /** GET through a local port: status, headers, sha256 and length of the body. */
@@ -24,7 +29,12 @@ function download(port: number, path: string) {
           bytes += chunk.length;
         });
         response.on("end", () =>
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, sha256: hash.digest("hex"), bytes }),
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            sha256: hash.digest("hex"),
+            bytes,
+          }),
         );
         response.on("error", reject);
       });
@@ -49,6 +59,15 @@ function echoThrough(port: number, payload: Buffer): Promise<Buffer> {
   });
 }
 
+/** The session's status once it is `wanted` (the agent ends a session a moment after the client's flag). */
+async function statusBecomes(t: PortSandbox, sessionId: string, wanted: string): Promise<string | undefined> {
+  for (;;) {
+    const status = await sessionStatus(t, sessionId);
+    if (status === wanted || (status !== "Connected" && status !== "Connecting")) return status;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 async function sessionStatus(t: PortSandbox, sessionId: string): Promise<string | undefined> {
   for (const State of ["Active", "History"] as const) {
     const listed = await t.ssm.send(new DescribeSessionsCommand({ State }));
@@ -58,9 +77,10 @@ async function sessionStatus(t: PortSandbox, sessionId: string): Promise<string 
   return undefined;
 }
 
-const bytesOf = (n: number, seed: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff));
+const bytesOf = (n: number, seed: number) =>
+  Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff));
 
-describe("port sessions through the sandbox (local services, real sockets)", () => {
+describe("port sessions through the sandbox (local services, real sockets)", NO_HANG, () => {
   let t: PortSandbox;
   before(async () => {
     t = await startPortSandbox();
@@ -86,7 +106,10 @@ describe("port sessions through the sandbox (local services, real sockets)", () 
         response.on("end", () => resolve(body));
       }).on("error", reject);
     });
-    const listed = JSON.parse(index) as { instance: { id: string }; files: { name: string; sha256: string }[] };
+    const listed = JSON.parse(index) as {
+      instance: { id: string };
+      files: { name: string; sha256: string }[];
+    };
     assert.equal(listed.instance.id, WEB_A);
     assert.equal(listed.files.find((f) => f.name === "1MiB.bin")?.sha256, ONE_MIB_SHA256);
 
@@ -99,7 +122,7 @@ describe("port sessions through the sandbox (local services, real sockets)", () 
 
     await local.close();
     assert.equal(await opened.session.terminate(), true);
-    assert.equal(await sessionStatus(t, opened.sessionId), "Terminated");
+    assert.equal(await statusBecomes(t, opened.sessionId, "Terminated"), "Terminated");
   });
 
   it("echoes through db-a:5432 and carries several concurrent streams in one session", async () => {
@@ -112,7 +135,8 @@ describe("port sessions through the sandbox (local services, real sockets)", () 
     const local = await opened.listen();
     const payloads = Array.from({ length: 8 }, (_, i) => bytesOf(48 * 1024 + i * 1000, i));
     const echoed = await Promise.all(payloads.map((p) => echoThrough(local.port, p)));
-    echoed.forEach((back, i) => assert.ok(back.equals(payloads[i]!), `stream ${i} echoed intact`));
+    for (const [i, back] of echoed.entries())
+      assert.ok(back.equals(payloads[i]!), `stream ${i} echoed intact`);
     await local.close();
     await opened.session.terminate();
   });
@@ -139,7 +163,9 @@ describe("port sessions through the sandbox (local services, real sockets)", () 
       assert.equal(d.bytes, 65536);
       assert.equal(d.sha256, "f3630added112776d1c069723033124069321bdb6f99a12d23c95da8025f84cb");
     }
-    results.slice(4).forEach((r, i) => assert.ok((r as Buffer).equals(bytesOf(20_000, 100 + i))));
+    for (const [i, r] of results.slice(4).entries()) {
+      assert.ok((r as Buffer).equals(bytesOf(20_000, 100 + i)), `echo ${i} intact`);
+    }
     await webLocal.close();
     await remoteLocal.close();
     await web.session.terminate();
@@ -185,7 +211,9 @@ describe("port sessions through the sandbox (local services, real sockets)", () 
       Parameters: { host: ["ip-10-0-1-11.ap-northeast-1.compute.internal"], portNumber: ["5432"] },
     });
     const allowedLocal = await allowed.listen();
-    assert.ok((await echoThrough(allowedLocal.port, Buffer.from("select 1;"))).equals(Buffer.from("select 1;")));
+    assert.ok(
+      (await echoThrough(allowedLocal.port, Buffer.from("select 1;"))).equals(Buffer.from("select 1;")),
+    );
     await allowedLocal.close();
     await allowed.session.terminate();
 
@@ -216,10 +244,12 @@ describe("port sessions through the sandbox (local services, real sockets)", () 
     const end = await opened.session.ended;
     assert.equal(end.reason, "channel-closed");
     assert.equal(end.output, "Forwarding to IP address 169.254.169.254 is forbidden.");
-    assert.equal(await sessionStatus(t, opened.sessionId), "Failed");
+    assert.equal(await statusBecomes(t, opened.sessionId, "Failed"), "Failed");
   });
 
-  it("reaches the real sshd on web-a:22 with AWS-StartSSHSession (stdin/stdout stream)", { skip: !SSHD_INSTALLED && "sshd is not installed" }, async () => {
+  it("reaches the real sshd on web-a:22 with AWS-StartSSHSession (stdin/stdout stream)", {
+    skip: !SSHD_INSTALLED && "sshd is not installed",
+  }, async () => {
     const opened = await openPortSession(t, {
       Target: WEB_A,
       DocumentName: "AWS-StartSSHSession",
@@ -228,33 +258,75 @@ describe("port sessions through the sandbox (local services, real sockets)", () 
     assert.equal((await opened.session.ready).mode, "stream");
     const input = new PassThrough();
     let received = "";
-    let sawBanner!: () => void;
-    const banner = new Promise<void>((resolve) => {
-      sawBanner = resolve;
-    });
+    const waiters: (() => void)[] = [];
     const output = new Writable({
       write(chunk: Buffer, _encoding, callback) {
         received += chunk.toString("latin1");
-        if (/^SSH-2\.0-OpenSSH\S*\r\n/.test(received)) sawBanner();
+        for (const waiter of waiters.splice(0)) waiter();
         callback();
       },
     });
+    const seen = (pattern: RegExp) =>
+      new Promise<void>((resolve) => {
+        const check = () => (pattern.test(received) ? resolve() : waiters.push(check));
+        check();
+      });
     void opened.session.attachStdio(input, output);
-    await banner;
-    assert.match(received, /^SSH-2\.0-OpenSSH/);
-    // Our own version line makes sshd answer with its key exchange offer (binary packets).
+    await seen(/^SSH-2\.0-OpenSSH[^\r\n]*\r\n/);
+    // Our own version line makes sshd go on with its key exchange offer (a binary packet naming algorithms).
     input.write("SSH-2.0-tobira_test\r\n");
-    await new Promise<void>((resolve) => {
-      const check = () => (received.includes("curve25519") ? resolve() : setImmediate(check));
-      check();
-    });
+    await seen(/curve25519-sha256/);
     input.end();
     await opened.session.terminate();
-    assert.equal(await sessionStatus(t, opened.sessionId), "Terminated");
+    assert.equal(await statusBecomes(t, opened.sessionId, "Terminated"), "Terminated");
   });
 });
 
-describe("port sessions when sshd is not installed", () => {
+describe("the real OpenSSH client through a forwarded port", NO_HANG, () => {
+  let t: PortSandbox;
+  before(async () => {
+    t = await startPortSandbox();
+  });
+  after(() => t.dispose());
+
+  it("logs in to web-a as the world user with the sandbox's key and known_hosts, and runs a command", {
+    skip: !(SSHD_INSTALLED && existsSync("/usr/bin/ssh")) && "ssh or sshd is not installed",
+  }, async () => {
+    const login = t.sandbox.localServices.sshLogin!;
+    assert.equal(statSync(login.identityFile).mode & 0o777, 0o600);
+    const opened = await openPortSession(t, {
+      Target: WEB_A,
+      DocumentName: "AWS-StartPortForwardingSession",
+      Parameters: { portNumber: ["22"] },
+    });
+    const local = await opened.listen();
+    const { stdout } = await run("ssh", [
+      "-i",
+      login.identityFile,
+      "-o",
+      `UserKnownHostsFile=${login.knownHostsFile}`,
+      "-o",
+      "StrictHostKeyChecking=yes",
+      "-o",
+      `HostKeyAlias=${WEB_A}`,
+      "-o",
+      "BatchMode=yes",
+      "-o",
+      "IdentitiesOnly=yes",
+      "-F",
+      "/dev/null",
+      "-p",
+      String(local.port),
+      `${login.user}@127.0.0.1`,
+      "echo through-ssm; id -un",
+    ]);
+    assert.equal(stdout, `through-ssm\n${login.user}\n`);
+    await local.close();
+    await opened.session.terminate();
+  });
+});
+
+describe("port sessions when sshd is not installed", NO_HANG, () => {
   let t: PortSandbox;
   before(async () => {
     t = await startPortSandbox({ sshdPath: "/nonexistent/sbin/sshd" });
@@ -263,9 +335,15 @@ describe("port sessions when sshd is not installed", () => {
 
   it("notes why web-a:22 is served by nothing", () => {
     const lines = t.sandbox.localServices.log.lines;
-    assert.ok(lines.some((l) => /sshd is not installed \(\/nonexistent\/sbin\/sshd is missing\)/.test(l)), lines.join("\n"));
+    assert.ok(
+      lines.some((l) => /sshd is not installed \(\/nonexistent\/sbin\/sshd is missing\)/.test(l)),
+      lines.join("\n"),
+    );
     assert.ok(lines.some((l) => l.includes("apt-get install openssh-server")));
-    assert.ok(lines.some((l) => /web-a:22 sshd → nothing/.test(l)), lines.join("\n"));
+    assert.ok(
+      lines.some((l) => /web-a:22 sshd → nothing/.test(l)),
+      lines.join("\n"),
+    );
   });
 
   it("ends an SSH session at once, with the reason in the services log", async () => {

@@ -209,7 +209,7 @@ describe("Session Manager control plane against the default world", () => {
     assert.equal(content.inputs.runAsDefaultUser, "ssm-user");
     assert.equal(content.inputs.idleSessionTimeout, "20");
     assert.equal(content.inputs.maxSessionDuration, "60");
-    assert.equal(content.inputs.shellProfile.linux, "/bin/bash\ncd /home/$(whoami)");
+    assert.equal(content.inputs.shellProfile.linux, 'exec /bin/bash\ncd "$HOME"');
 
     const ssh = await reader.send(new DescribeDocumentCommand({ Name: "AWS-StartSSHSession" }));
     assert.equal(ssh.Document?.Owner, "Amazon");

@@ -6,6 +6,7 @@ import type { Duplex, Readable, Writable } from "node:stream";
 import { FlagValue, SessionType } from "../constants.js";
 import { PortSessionError } from "../errors.js";
 import type { MuxSession, MuxTuning } from "../mux/mux-session.js";
+import { SMUX } from "../mux/smux-frame.js";
 import {
   type ClientDataChannel,
   type ClientDataChannelOptions,
@@ -17,7 +18,12 @@ import { BasicPortClient } from "./basic-port-client.js";
 import { MuxPortClient } from "./mux-port-client.js";
 import { clientPortLink } from "./port-link.js";
 import { StreamPortClient } from "./stream-port-client.js";
-import { type ClientPortMode, clientPortMode, clientUsesTerminateFlag } from "./version-rules.js";
+import {
+  type ClientPortMode,
+  clientPortMode,
+  clientSmuxKeepAlive,
+  clientUsesTerminateFlag,
+} from "./version-rules.js";
 
 export interface ClientPortSessionOptions
   extends Omit<
@@ -82,7 +88,11 @@ export function openClientPortSession(options: ClientPortSessionOptions): Client
     if (mode === "mux")
       adapter = new MuxPortClient({
         link,
-        ...(muxTuning === undefined ? {} : { tuning: muxTuning }),
+        // §3.6: smux keepalive stays on only for agents ≤ 3.1.1511.0, as the plugin does it.
+        tuning: {
+          keepAliveIntervalMs: clientSmuxKeepAlive(info.agentVersion) ? SMUX.keepAliveIntervalMs : 0,
+          ...muxTuning,
+        },
         ...(channelOptions.clock === undefined ? {} : { clock: channelOptions.clock }),
         ...(onConnectError === undefined ? {} : { onConnectError }),
         ...(onPortDiagnostic === undefined ? {} : { onDiagnostic: onPortDiagnostic }),

@@ -112,7 +112,10 @@ describe("mux session", () => {
     await settleLong(20);
     const results = accepted.slice(1).map((s) => collect(s));
     for (let i = 0; i < 60 && !results.every((r) => r.ended); i++) await settleLong();
-    assert.ok(results.every((r) => r.ended), "the three read streams finished");
+    assert.ok(
+      results.every((r) => r.ended),
+      "the three read streams finished",
+    );
     for (const r of results) assert.equal(sha256(r.bytes()), sha256(data));
     const slow = accepted[0]!;
     assert.ok(slow.unreadBytes <= 32 * 1024, "the unread stream stayed within its window");

@@ -17,31 +17,44 @@ function readAll(bytes: Uint8Array, split = bytes.length): SmuxFrame[] {
   return frames;
 }
 
-const VECTORS: { name: string; wire: string; command: number; streamId: number; length: number; data: string }[] =
-  [
-    // SYN for the client's first stream, id 3 (counter 1, +2 before use).
-    { name: "SYN sid 3", wire: "01 00 0000 03000000", command: 0, streamId: 3, length: 0, data: "" },
-    { name: "FIN sid 3", wire: "01 01 0000 03000000", command: 1, streamId: 3, length: 0, data: "" },
-    // "hi" = 68 69 on stream 5: length 2 little-endian = 02 00.
-    { name: "PSH sid 5 'hi'", wire: "01 02 0200 05000000 6869", command: 2, streamId: 5, length: 2, data: "6869" },
-    // Keepalive NOP: stream id 0.
-    { name: "NOP keepalive", wire: "01 03 0000 00000000", command: 3, streamId: 0, length: 0, data: "" },
-    // Little-endian check on both fields: length 0x0003, stream id 0x01020304.
-    {
-      name: "PSH LE fields",
-      wire: "01 02 0300 04030201 aabbcc",
-      command: 2,
-      streamId: 0x01020304,
-      length: 3,
-      data: "aabbcc",
-    },
-    // Largest stream id.
-    { name: "FIN sid max", wire: "01 01 0000 ffffffff", command: 1, streamId: 0xffffffff, length: 0, data: "" },
-    // tobira credit NOP: stream 7, 256 KiB window = length 256 = 0x0100 → 00 01. No data follows.
-    { name: "credit NOP", wire: "01 03 0001 07000000", command: 3, streamId: 7, length: 256, data: "" },
-    // tobira SYN announcing a 64 KiB window: length 64 = 40 00. No data follows.
-    { name: "SYN with window", wire: "01 00 4000 09000000", command: 0, streamId: 9, length: 64, data: "" },
-  ];
+const VECTORS: {
+  name: string;
+  wire: string;
+  command: number;
+  streamId: number;
+  length: number;
+  data: string;
+}[] = [
+  // SYN for the client's first stream, id 3 (counter 1, +2 before use).
+  { name: "SYN sid 3", wire: "01 00 0000 03000000", command: 0, streamId: 3, length: 0, data: "" },
+  { name: "FIN sid 3", wire: "01 01 0000 03000000", command: 1, streamId: 3, length: 0, data: "" },
+  // "hi" = 68 69 on stream 5: length 2 little-endian = 02 00.
+  {
+    name: "PSH sid 5 'hi'",
+    wire: "01 02 0200 05000000 6869",
+    command: 2,
+    streamId: 5,
+    length: 2,
+    data: "6869",
+  },
+  // Keepalive NOP: stream id 0.
+  { name: "NOP keepalive", wire: "01 03 0000 00000000", command: 3, streamId: 0, length: 0, data: "" },
+  // Little-endian check on both fields: length 0x0003, stream id 0x01020304.
+  {
+    name: "PSH LE fields",
+    wire: "01 02 0300 04030201 aabbcc",
+    command: 2,
+    streamId: 0x01020304,
+    length: 3,
+    data: "aabbcc",
+  },
+  // Largest stream id.
+  { name: "FIN sid max", wire: "01 01 0000 ffffffff", command: 1, streamId: 0xffffffff, length: 0, data: "" },
+  // tobira credit NOP: stream 7, 256 KiB window = length 256 = 0x0100 → 00 01. No data follows.
+  { name: "credit NOP", wire: "01 03 0001 07000000", command: 3, streamId: 7, length: 256, data: "" },
+  // tobira SYN announcing a 64 KiB window: length 64 = 40 00. No data follows.
+  { name: "SYN with window", wire: "01 00 4000 09000000", command: 0, streamId: 9, length: 64, data: "" },
+];
 
 describe("smux v1 frame vectors", () => {
   for (const v of VECTORS) {

@@ -84,7 +84,11 @@ describe("smux parser fuzz", () => {
         for (let i = 0; i < wire.length; i += split) reader.push(wire.subarray(i, i + split));
         assert.deepEqual(
           out,
-          frames.map((f) => ({ command: f.command, streamId: f.streamId, data: Buffer.from(f.data).toString("hex") })),
+          frames.map((f) => ({
+            command: f.command,
+            streamId: f.streamId,
+            data: Buffer.from(f.data).toString("hex"),
+          })),
         );
         assert.equal(reader.bufferedBytes, 0);
       }),

@@ -2,8 +2,8 @@
 // (§7.5), chosen by the version rules on both sides, over the in-memory gateway.
 
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
 import type { Duplex } from "node:stream";
+import { describe, it } from "node:test";
 import { FlagValue } from "../../src/constants.js";
 import { memoryDuplexPair } from "../../src/testing/memory-duplex-pair.js";
 import { collect, portHarness } from "../support/port-harness.js";

@@ -2,8 +2,8 @@
 // adapters on each side, in-memory "sockets" for the local connections and the destinations.
 
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
 import type { Duplex } from "node:stream";
+import { describe, it } from "node:test";
 import { FlagValue } from "../../src/constants.js";
 import { memoryDuplexPair } from "../../src/testing/memory-duplex-pair.js";
 import { collect, generatedBytes, portHarness, sha256, writeAll } from "../support/port-harness.js";
@@ -101,9 +101,15 @@ describe("mux port session", () => {
     for (const a of apps) assert.equal(sha256(a.bytes()), sha256(small));
     assert.ok(slowBytes < big.length / 4, `slow stream still far from done (${slowBytes} bytes read)`);
     // Bounded: the client holds at most the window for the slow stream; the agent holds the rest back.
-    const slowClient = h.session.muxSession()!.streams().find((s) => s.id === 3)!;
+    const slowClient = h.session
+      .muxSession()!
+      .streams()
+      .find((s) => s.id === 3)!;
     assert.ok(slowClient.unreadBytes <= window, `client holds ${slowClient.unreadBytes} unread bytes`);
-    const slowServer = h.muxServer()!.session.streams().find((s) => s.id === 3)!;
+    const slowServer = h
+      .muxServer()!
+      .session.streams()
+      .find((s) => s.id === 3)!;
     assert.ok(slowServer.creditMode);
     assert.ok(slowServer.sendAllowance < 16 * 1024, "the agent is out of credit for the slow stream");
     assert.ok(slowServer.writableLength > 0, "the agent's destination reader is held back");

@@ -9,10 +9,17 @@ import { decodeFrame } from "../../src/codec/frame.js";
 import { parseOpenDataChannel } from "../../src/codec/open-data-channel.js";
 import { openAgentDataChannel } from "../../src/session/agent-data-channel.js";
 import { resumeRetryDelays } from "../../src/session/resume-retry.js";
-import type { TransportCloseInfo } from "../../src/transport.js";
 import { memoryDuplexPair } from "../../src/testing/memory-duplex-pair.js";
+import type { TransportCloseInfo } from "../../src/transport.js";
 import { ScriptedTransport } from "../support/memory-transport.js";
-import { collect, generatedBytes, type PortHarness, portHarness, sha256, writeAll } from "../support/port-harness.js";
+import {
+  collect,
+  generatedBytes,
+  type PortHarness,
+  portHarness,
+  sha256,
+  writeAll,
+} from "../support/port-harness.js";
 
 describe("resume after websocket drops (§8)", () => {
   it("three forced disconnects under 5% loss: a download and an upload arrive intact, sequences carry on", async () => {

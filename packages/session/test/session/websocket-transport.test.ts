@@ -96,3 +96,25 @@ describe("websocketTransport over real ws sockets on loopback", () => {
     assert.deepEqual(opens.map((o) => o.ok && o.value.TokenValue).sort(), ["agent-token", "token-x"]);
   });
 });
+
+describe("websocketTransport keepalive", () => {
+  it("offers ping when the socket has it: a real ws ping with application data 'keepalive' (§1.6)", {
+    timeout: 10_000,
+  }, async () => {
+    const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    await new Promise((resolve) => server.once("listening", resolve));
+    const pinged = new Promise<string>((resolve) =>
+      server.once("connection", (socket) => socket.once("ping", (data) => resolve(data.toString()))),
+    );
+    const socket = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await new Promise((resolve) => socket.once("open", resolve));
+    const transport = websocketTransport(socket);
+    assert.equal(typeof transport.ping, "function");
+    transport.ping?.();
+    assert.equal(await pinged, "keepalive");
+    const withoutPing = websocketTransport({ send() {}, close() {}, on: () => undefined });
+    assert.equal(withoutPing.ping, undefined);
+    socket.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+});

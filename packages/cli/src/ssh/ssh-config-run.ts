@@ -1,0 +1,26 @@
+// `tobira ssh-config [--profile P]`: the targets the profile can see, as ssh config Host blocks on stdout.
+import { chosenProfile, openProfileAccess, type ProfileAccessOptions } from "../ssm/profile-access.js";
+import { findTargets } from "../ssm/targets.js";
+import { sshConfigText } from "./ssh-config-text.js";
+
+export interface SshConfigOptions {
+  profile?: string;
+  /** --command: how ssh runs tobira (default "tobira"). */
+  command?: string;
+  access?: ProfileAccessOptions;
+  stdout?: NodeJS.WritableStream;
+}
+
+export async function runSshConfig(options: SshConfigOptions): Promise<number> {
+  const profile = chosenProfile(options.profile);
+  const access = await openProfileAccess(profile, options.access ?? {});
+  try {
+    const { targets } = await findTargets(access);
+    (options.stdout ?? process.stdout).write(
+      sshConfigText({ profile, command: options.command ?? "tobira", targets }),
+    );
+    return 0;
+  } finally {
+    access.close();
+  }
+}
