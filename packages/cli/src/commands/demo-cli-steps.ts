@@ -8,7 +8,7 @@ import { AWS_CLI_PROFILE, type CommandResult, type DemoUser, prepareDemoUser } f
 const AWS_CLI = "/usr/bin/aws";
 
 /** The user's machine, set up by the first credential step and shared by the others. */
-function userOf(demo: DemoContext): DemoUser {
+export function userOf(demo: DemoContext): DemoUser {
   let user = demo.shared.get("user") as DemoUser | undefined;
   if (!user) {
     user = prepareDemoUser(demo.paths, process.argv[1] ?? "");
@@ -26,7 +26,7 @@ function assumedRoleArn(demo: DemoContext, profile: string): string {
 }
 
 /** Prints what the user sees: the command line, stdout (JSON shortened to its Arn), and tobira's stderr. */
-function showRun(demo: DemoContext, shown: string, result: CommandResult): void {
+export function showRun(demo: DemoContext, shown: string, result: CommandResult): void {
   const output = [
     ...result.stdout.split("\n"),
     ...result.stderr.split("\n").map((l) => l && `(stderr) ${l}`),
@@ -55,7 +55,7 @@ function showAudit(demo: DemoContext, lines: readonly AuditLine[]): void {
 }
 
 /** MFA codes sent since the credential steps began: calls made with alice's long-term key and a code. */
-function codesSent(demo: DemoContext): number {
+export function codesSent(demo: DemoContext): number {
   const from = (demo.shared.get("firstCliAuditLine") as number | undefined) ?? 0;
   return readAuditLog(demo.paths.audit).slice(from).filter(sentMfaCode).length;
 }

@@ -72,7 +72,8 @@ export async function runDemo(options: { state?: string; keep?: boolean }): Prom
     );
     await demo.loadProfiles();
     out.write(
-      "tobira demo: an MFA-protected IAM user switches into a role, checked by the local sandbox\n" +
+      "tobira demo: an MFA-protected IAM user switches into roles and runs commands on instances through\n" +
+        "  Session Manager, one MFA code for it all, checked by the local sandbox\n" +
         `  sandbox:     ${running.endpoint}\n` +
         `  config:      ${paths.config}\n` +
         `  credentials: ${paths.credentials}\n`,

@@ -1,10 +1,11 @@
 // The demo's steps, in order. The first ones narrate, with the AWS SDK in this process, what tobira relies on
 // and check that the sandbox decides it as AWS would; then the real CLI takes alice through her working
-// session (demo-cli-steps.ts). Later issues extend the demo by adding steps to `demoSteps`.
+// session (demo-cli-steps.ts) and onto instances through Session Manager (demo-session-steps.ts). Later issues extend the demo by adding steps to `demoSteps`.
 import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { TobiraError } from "../errors.js";
 import { credentialSteps } from "./demo-cli-steps.js";
 import type { DemoContext, TemporaryCredentials } from "./demo-context.js";
+import { sessionSteps } from "./demo-session-steps.js";
 
 export interface DemoStep {
   title: string;
@@ -120,4 +121,5 @@ export const demoSteps: DemoStep[] = [
   assumeRoleWithoutMfa,
   carolDenied,
   ...credentialSteps,
+  ...sessionSteps,
 ];

@@ -4,7 +4,9 @@ import type { Command } from "commander";
 export function register(program: Command): void {
   program
     .command("demo")
-    .description("start a sandbox and walk through signed, MFA-protected and denied AWS calls, narrated")
+    .description(
+      "start a sandbox and walk through MFA-protected roles and Session Manager sessions, narrated",
+    )
     .option(
       "--state <dir>",
       "state folder for the sandbox (default: a fresh temporary folder, removed after)",

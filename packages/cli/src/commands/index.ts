@@ -10,12 +10,15 @@ import * as exec from "./exec.js";
 import * as exportCommand from "./export.js";
 import * as list from "./list.js";
 import * as login from "./login.js";
+import * as port from "./port.js";
 import * as remove from "./remove.js";
 import * as rotate from "./rotate.js";
 import * as run from "./run.js";
 import * as sandbox from "./sandbox.js";
 import * as serve from "./serve.js";
 import * as shell from "./shell.js";
+import * as sshConfig from "./ssh-config.js";
+import * as sshProxy from "./ssh-proxy.js";
 import * as targets from "./targets.js";
 import * as vault from "./vault.js";
 
@@ -37,10 +40,13 @@ export const commandModules: CommandModule[] = [
   credentialProcess,
   serve,
   login,
-  // Session Manager: find an instance, open a shell, run a command
+  // Session Manager: find an instance, open a shell, run a command, forward ports, carry SSH
   targets,
   shell,
   run,
+  port,
+  sshProxy,
+  sshConfig,
   // the local AWS stand-in
   sandbox,
   demo,

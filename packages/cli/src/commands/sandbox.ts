@@ -24,7 +24,7 @@ interface SandboxUpCommandOptions {
 export function register(program: Command): void {
   const sandbox = program
     .command("sandbox")
-    .description("the local AWS stand-in (STS, IAM) that checks signatures, MFA codes and policies");
+    .description("local AWS stand-in: STS, IAM, KMS, SSM, EC2, message gateway, simulated instances");
 
   sandbox
     .command("up")

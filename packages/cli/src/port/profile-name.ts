@@ -1,6 +1,4 @@
-// The profile a session command uses: --profile, else AWS_PROFILE, else default — the rule of
-// ssm/profile-access.ts's chosenProfile, kept here because importing that module loads the EC2 client
-// (~80 MB), which port tunnels and ssh-proxy to an instance id never need.
-export function profileName(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return flag ?? env.AWS_PROFILE ?? env.AWS_DEFAULT_PROFILE ?? "default";
-}
+// The profile a session command uses: --profile, else AWS_PROFILE, else default. It is ssm/profile-access.ts's
+// rule, under the name the port and ssh-proxy commands call it by; that module no longer loads the EC2 client
+// up front, so importing it costs a tunnel nothing it would not load anyway.
+export { chosenProfile as profileName } from "../ssm/profile-access.js";

@@ -3,15 +3,11 @@
 // re-assumes the role without a new code) before they expire by the service's clock, and on demand when the
 // service says they have.
 //
-// It builds only the SSM and KMS clients: @aws-sdk/client-ec2 alone costs ~80 MB of memory, and a tunnel to an
-// instance id never needs it. A Name, tag or address is looked up with the session commands' own target lookup
-// (which loads EC2) only when the user typed one.
-import { KMSClient } from "@aws-sdk/client-kms";
-import { SSMClient } from "@aws-sdk/client-ssm";
+// The clients are the session commands' own (ssm/profile-access.ts); their EC2 client is loaded only on first
+// use, so a tunnel to an instance id never pays its ~80 MB. A Name, tag or address is looked up with the
+// session commands' target lookup (which loads it) only when the user typed one.
 import type { AwsCredentials } from "../credentials/ports.js";
-import { credentialsForProfile } from "../credentials/profile-credentials.js";
-import { UsageError } from "../errors.js";
-import type { ProfileAccessOptions } from "../ssm/profile-access.js";
+import { openProfileAccess, type ProfileAccess, type ProfileAccessOptions } from "../ssm/profile-access.js";
 import type { TargetChoiceOptions } from "../ssm/target-choice.js";
 import { ServiceClock } from "./service-clock.js";
 
@@ -19,59 +15,12 @@ import { ServiceClock } from "./service-clock.js";
 const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
 /** What a port session needs of a profile: its credentials, region, and the SSM and KMS clients on them. */
-export interface SessionClients {
-  profile: string;
-  credentials: AwsCredentials;
-  region: string;
-  endpointUrl?: string;
-  ssm: SSMClient;
-  kms: KMSClient;
-  close(): void;
-}
+export type SessionClients = ProfileAccess;
 
 /** The target a session goes to: an id as typed, or what the lookup found for a Name, tag or address. */
 export interface SessionTarget {
   id: string;
   name: string;
-}
-
-async function openClients(
-  profile: string,
-  options: ProfileAccessOptions & { now: () => number },
-): Promise<SessionClients> {
-  const env = options.env ?? process.env;
-  const resolved = await credentialsForProfile(profile, options);
-  const region = options.region ?? resolved.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  if (region === undefined || region === "") {
-    throw new UsageError(`profile '${profile}' names no region`, {
-      hint: `add \`region = …\` to [profile ${profile}] in your AWS config, or pass --region`,
-    });
-  }
-  const { credentials, endpointUrl } = resolved;
-  const config = {
-    region,
-    credentials: {
-      accessKeyId: credentials.accessKeyId,
-      secretAccessKey: credentials.secretAccessKey,
-      ...(credentials.sessionToken === undefined ? {} : { sessionToken: credentials.sessionToken }),
-      ...(credentials.expiration === undefined ? {} : { expiration: new Date(credentials.expiration) }),
-    },
-    ...(endpointUrl === undefined ? {} : { endpoint: endpointUrl }),
-  };
-  const ssm = new SSMClient(config);
-  const kms = new KMSClient(config);
-  return {
-    profile,
-    credentials,
-    region,
-    ...(endpointUrl === undefined ? {} : { endpointUrl }),
-    ssm,
-    kms,
-    close() {
-      ssm.destroy();
-      kms.destroy();
-    },
-  };
 }
 
 /** The codes with which AWS refuses credentials that are past their expiry. */
@@ -116,7 +65,7 @@ export class SessionAccess {
 
   static async open(profile: string, options: SessionAccessOptions = {}): Promise<SessionAccess> {
     const clock = new ServiceClock(options.localNow);
-    const access = await openClients(profile, { ...options, now: () => clock.now() });
+    const access = await openProfileAccess(profile, { ...options, now: () => clock.now() });
     return new SessionAccess(profile, options, access, clock);
   }
 
@@ -126,22 +75,13 @@ export class SessionAccess {
 
   /**
    * i-… and mi-… ids go to StartSession as typed (it says itself when a target is offline); anything else is
-   * looked up as `tobira shell` does, with the EC2 client loaded for that one lookup.
+   * looked up as `tobira shell` does, which loads the EC2 client for it.
    */
   async target(text: string, choice: TargetChoiceOptions = {}): Promise<SessionTarget> {
     if (/^(i|mi)-[0-9a-f]{8,17}$/.test(text)) return { id: text, name: "" };
-    const [{ accessFromCredentials }, { resolveTarget }] = await Promise.all([
-      import("../ssm/profile-access.js"),
-      import("../ssm/target-choice.js"),
-    ]);
-    const { profile, credentials, region, endpointUrl } = this.#access;
-    const lookup = accessFromCredentials(profile, credentials, region, endpointUrl);
-    try {
-      const found = await resolveTarget(lookup, text, choice);
-      return { id: found.id, name: found.name };
-    } finally {
-      lookup.close();
-    }
+    const { resolveTarget } = await import("../ssm/target-choice.js");
+    const found = await resolveTarget(this.#access, text, choice);
+    return { id: found.id, name: found.name };
   }
 
   get credentials(): AwsCredentials {
@@ -211,7 +151,7 @@ export class SessionAccess {
   }
 
   async #renew(): Promise<void> {
-    const next = await openClients(this.#profile, { ...this.#options, now: () => this.clock.now() });
+    const next = await openProfileAccess(this.#profile, { ...this.#options, now: () => this.clock.now() });
     this.clock.watch(next.ssm);
     // The SDK signs with its own skew correction; start the new clients where the old ones had got to.
     next.ssm.config.systemClockOffset = this.#access.ssm.config.systemClockOffset;

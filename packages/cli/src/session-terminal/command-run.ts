@@ -56,7 +56,9 @@ export async function runCommand(options: CommandRunOptions): Promise<number> {
         process.off("SIGHUP", onTerminate);
       });
     });
-    await Promise.race([session.ready, ending]);
+    const info = await Promise.race([session.ready, ending.then(() => undefined)]);
+    // The gateway's customer message ("This session is encrypted using AWS KMS.") is for the user, not the pipe.
+    if (info?.customerMessage) stderr.write(`${info.customerMessage}\n`);
     const outcome = await Promise.race([session.ended, ending.then(() => undefined)]);
     await session.terminate();
     if (outcome === undefined) return signalled ?? 1;

@@ -3,8 +3,9 @@
 //
 // The clients get the credentials as static values: nothing below re-resolves the profile, which is what makes
 // KMS work under an MFA role (session-manager-plugin rebuilds credentials from the profile name and cannot ask
-// for a code).
-import { EC2Client } from "@aws-sdk/client-ec2";
+// for a code). The EC2 client is loaded on first use only: @aws-sdk/client-ec2 alone costs ~80 MB of memory,
+// and a session to an i-…/mi-… id, a tunnel, never needs it.
+import type { EC2Client } from "@aws-sdk/client-ec2";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import type { AwsCredentials } from "../credentials/ports.js";
@@ -17,8 +18,9 @@ export interface ProfileAccess {
   region: string;
   endpointUrl?: string;
   ssm: SSMClient;
-  ec2: EC2Client;
   kms: KMSClient;
+  /** The EC2 client, loaded and built on the first call (the same one after). */
+  ec2(): Promise<EC2Client>;
   /** Releases the clients' sockets so the process can end. */
   close(): void;
 }
@@ -66,20 +68,27 @@ export function accessFromCredentials(
     ...(endpointUrl === undefined ? {} : { endpoint: endpointUrl }),
   };
   const ssm = new SSMClient(config);
-  const ec2 = new EC2Client(config);
   const kms = new KMSClient(config);
+  let ec2: Promise<EC2Client> | undefined;
   return {
     profile,
     credentials,
     region,
     ...(endpointUrl === undefined ? {} : { endpointUrl }),
     ssm,
-    ec2,
     kms,
+    ec2() {
+      ec2 ??= import("@aws-sdk/client-ec2").then(({ EC2Client }) => new EC2Client(config));
+      return ec2;
+    },
     close() {
       ssm.destroy();
-      ec2.destroy();
       kms.destroy();
+      // A client still loading is released once it is there; a failed load left nothing to release.
+      ec2?.then(
+        (client) => client.destroy(),
+        () => {},
+      );
     },
   };
 }

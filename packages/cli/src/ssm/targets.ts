@@ -1,6 +1,6 @@
 // Finds session targets: EC2 instances (DescribeInstances with filters) joined with what SSM knows of them
 // (DescribeInstanceInformation: ping status, platform), plus hybrid managed nodes (mi-…) that only SSM knows.
-import { type Filter, type Instance, paginateDescribeInstances } from "@aws-sdk/client-ec2";
+import type { Filter, Instance } from "@aws-sdk/client-ec2";
 import {
   type InstanceInformation,
   type InstanceInformationStringFilter,
@@ -93,9 +93,14 @@ async function ec2Instances(
 ): Promise<{ instances: Instance[]; known: boolean }> {
   const filters = ec2Filters(query);
   if (filters === undefined) return { instances: [], known: true };
+  // Loaded here, not at the top: a lookup of an mi-… id (only SSM knows it) never pays for the EC2 client.
+  const [{ paginateDescribeInstances }, client] = await Promise.all([
+    import("@aws-sdk/client-ec2"),
+    access.ec2(),
+  ]);
   const instances: Instance[] = [];
   try {
-    for await (const page of paginateDescribeInstances({ client: access.ec2 }, { Filters: filters })) {
+    for await (const page of paginateDescribeInstances({ client }, { Filters: filters })) {
       for (const reservation of page.Reservations ?? []) instances.push(...(reservation.Instances ?? []));
     }
   } catch (error) {

@@ -9,7 +9,7 @@ describe("tobira demo", () => {
   const state = makeStateDir("demo");
   after(() => state.remove());
 
-  test("walks through the SDK calls and alice's working session with the real CLI, within 100 columns", async () => {
+  test("walks through the SDK calls, alice's working session and her Session Manager sessions with the real CLI, within 100 columns", async () => {
     const result = await tobira(["demo"]);
     assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
     const out = result.stdout;
@@ -67,8 +67,52 @@ describe("tobira demo", () => {
       assert.match(awsCli, /"Arn": "arn:aws:sts::222222222222:assumed-role\/Role-for-switch\/alice"/);
       assert.match(awsCli, /STS calls made by tobira: none \(a cache hit\): as expected/);
     }
+    // Session Manager with the same working session: targets, a KMS-encrypted `run`, a refused one.
+    const targets = section(/── \d+\/\d+ {2}tobira targets/);
+    assert.match(targets, /\$ tobira targets --profile project-a\n/);
+    for (const [id, name, project] of [
+      ["i-0a1a0000000000001", "web-a", "project-a"],
+      ["i-0a1a0000000000002", "db-a", "project-a"],
+      ["i-0b1b0000000000001", "web-b", "project-b"],
+    ])
+      assert.match(targets, new RegExp(`${id} +${name} +running +Online +Linux +${project}\n`));
+
+    const run = section(/── \d+\/\d+ {2}tobira run web-a/);
+    assert.match(run, /\$ tobira run web-a --profile project-a -- sh -c 'whoami; echo "\$USER"; uname -s;/);
+    // Between stdout and the remote stderr: the gateway's customer message (a Run As note where os-user1 does not
+    // exist here, then the KMS banner), all on stderr.
+    assert.match(
+      run,
+      /\n {4}os-user1\n {4}Linux\n(?: {4}[^\n]*\n)*? {4}\(stderr\) This session is encrypted using AWS KMS\.\n {4}\(stderr\) to stderr\n {4}\$ echo \$\?\n {4}3\n/,
+    );
+    assert.doesNotMatch(run, /^ {4}This session is encrypted/m, "the banner never reaches stdout");
+    assert.match(
+      run,
+      /kms:GenerateDataKey → Allow\n\s+by arn:aws:sts::222222222222:assumed-role\/project-a-operator\/alice /,
+    );
+    assert.match(
+      run,
+      /kms:Decrypt → Allow\n\s+by arn:aws:sts::222222222222:assumed-role\/SSMInstanceRole\/i-0a1a0000000000001/,
+    );
+    const contexts = run.match(/context aws:ssm:SessionId=(alice-\w+)\n/g) ?? [];
+    assert.equal(contexts.length, 2, run);
+    assert.equal(contexts[0], contexts[1], "GenerateDataKey and Decrypt name the same session");
+    assert.match(run, /context aws:ssm:TargetId=i-0a1a0000000000001\n/);
+
+    const denied = section(/── \d+\/\d+ {2}tobira run web-b/);
+    assert.match(
+      denied,
+      /\(stderr\) tobira: An error occurred \(AccessDeniedException\) when calling the StartSession\s+operation: User: arn:aws:sts::222222222222:assumed-role\/project-a-operator\/alice is not\s+authorized to perform: ssm:StartSession on resource:\s+arn:aws:ec2:ap-northeast-1:222222222222:instance\/i-0b1b0000000000001/,
+    );
+    assert.match(denied, /\$ echo \$\?\n {4}1\n/);
+    assert.match(denied, /ssm:StartSession → ImplicitDeny/);
+    assert.match(
+      denied,
+      /MFA codes sent for this working session: still 1 \(targets, run, run\): as expected/,
+    );
+
     const auditLines = out.slice(out.indexOf("What decided each call")).match(/^ {2}line \d+ {2}/gm) ?? [];
-    assert.equal(auditLines.length, 9, `one audit line per call:\n${out}`);
+    assert.equal(auditLines.length, 10, `one audit line per call:\n${out}`);
     for (const line of out.split("\n"))
       assert.ok([...line].length <= 100, `longer than 100 columns: ${line}`);
     const temp = /^ {2}config: +(\S+)\/config$/m.exec(out)?.[1];

@@ -25,9 +25,8 @@ import { findMotoServer, type RunningMoto, startMoto } from "./moto-server.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const tobiraBin = join(here, "..", "..", "bin", "tobira.js");
-// The outputs' launcher registers exec/credential-process until commands/index.ts lists them.
-const outputsLauncher = join(here, "..", "outputs", "tobira-with-outputs.mjs");
-const tobiraEntry = existsSync(outputsLauncher) ? outputsLauncher : tobiraBin;
+// The built CLI as npm links it: exec and credential-process are registered in commands/index.ts.
+const tobiraEntry = tobiraBin;
 const builtEntry = join(here, "..", "..", "dist", "src", "commands", "credential-process.js");
 const ACCOUNT = "123456789012"; // moto's default account
 const PASSPHRASE = "moto test passphrase";

@@ -51,7 +51,12 @@ describe("tobira run", { skip, timeout }, () => {
     ]);
     assert.equal(result.code, 4, result.stderr);
     assert.equal(result.stdout, "out\n");
-    assert.equal(result.stderr, "err\n");
+    // The default world encrypts sessions: the gateway's customer message (the sandbox's Run As note when the OS
+    // user is missing here, then the KMS banner) comes first on stderr, never on stdout; then the remote stderr.
+    assert.match(
+      result.stderr,
+      /^(?:\[tobira sandbox\] Run As os-user1: [^\n]*\n)?This session is encrypted using AWS KMS\.\nerr\n$/,
+    );
     assert.equal(fx.mfaPrompts(), 1);
   });
 

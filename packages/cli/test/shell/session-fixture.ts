@@ -12,8 +12,9 @@ import type { IPty } from "node-pty";
 import pty from "node-pty";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
-export const launcher = join(here, "tobira-with-sessions.mjs");
-const tobiraBin = join(here, "..", "..", "bin", "tobira.js");
+/** The built CLI as npm links it: every command, targets/shell/run included, is registered in commands/index.ts. */
+export const launcher = join(here, "..", "..", "bin", "tobira.js");
+const tobiraBin = launcher;
 const built = ["targets", "shell", "run"].map((name) =>
   join(here, "..", "..", "dist", "src", "commands", `${name}.js`),
 );

@@ -52,8 +52,13 @@ function startPty(context: PluginContext, file: string, args: string[], profile:
   });
   // node-pty hands Buffers when `encoding` is null; its typings still say string.
   term.onData((data: string | Buffer) => pump.push(typeof data === "string" ? Buffer.from(data) : data));
+  // Once the shell has exited its descriptor is closed: a write would fail with EBADF and node-pty would log
+  // "Unhandled pty write error" for it. Input arriving after that (a client still typing) is dropped quietly.
+  let shellGone = false;
   const exited = new Promise<number>((resolve) => {
     term.onExit(({ exitCode, signal }) => {
+      shellGone = true;
+      dropQueuedInput(term);
       void pump.finish().then(() => resolve(signal ? 128 + signal : exitCode));
     });
   });
@@ -61,10 +66,10 @@ function startPty(context: PluginContext, file: string, args: string[], profile:
   let stopped = false;
   return {
     input: (bytes) => {
-      if (!stopped) term.write(Buffer.from(bytes));
+      if (!stopped && !shellGone) term.write(Buffer.from(bytes));
     },
     resize: ({ cols, rows }) => {
-      if (cols > 0 && rows > 0 && !stopped) term.resize(cols, rows);
+      if (cols > 0 && rows > 0 && !stopped && !shellGone) term.resize(cols, rows);
     },
     flag: () => {},
     exited,

@@ -111,7 +111,10 @@ describe("the endpoint answers malformed input with AWS's errors and keeps servi
     const body = (await unserved.json()) as { __type: string; message: string };
     assert.equal(body.__type, "InvalidAction");
     assert.equal(unserved.headers.get("x-amzn-errortype"), "InvalidAction");
-    assert.match(body.message, /does not serve the service 'secretsmanager'.*it serves: ec2, iam, kms, ssm, sts/);
+    assert.match(
+      body.message,
+      /does not serve the service 'secretsmanager'.*it serves: ec2, iam, kms, ssm, sts/,
+    );
     const unsigned = await fetch(t.sandbox.endpoint, {
       method: "POST",
       headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AmazonSSM.StartSession" },

@@ -2,22 +2,15 @@
 // channel's Output payloads. The caller accepts local connections and hands them in; no sockets here.
 
 import type { Duplex } from "node:stream";
-import type { Clock } from "../clock.js";
 import { FlagValue } from "../constants.js";
-import { MuxSession, type MuxTuning } from "../mux/mux-session.js";
+import type { MuxSession } from "../mux/mux-session.js";
 import type { MuxStream } from "../mux/mux-stream.js";
 import { bridgeDuplexes } from "./duplex-bridge.js";
-import type { PortLink } from "./port-link.js";
+import { type MuxLinkOptions, muxSessionOverLink } from "./mux-session-over-link.js";
 
-export interface MuxPortClientOptions {
-  link: PortLink;
-  tuning?: MuxTuning;
-  clock?: Clock;
+export interface MuxPortClientOptions extends MuxLinkOptions {
   /** The agent could not reach the destination for a new stream (Flag 3, not tied to a stream id). */
   onConnectError?: () => void;
-  /** The mux session ended (protocol error, failed send, keepalive timeout). */
-  onClose?: (error?: Error) => void;
-  onDiagnostic?: (reason: string) => void;
 }
 
 export class MuxPortClient {
@@ -26,16 +19,7 @@ export class MuxPortClient {
 
   constructor(options: MuxPortClientOptions) {
     this.#o = options;
-    this.session = new MuxSession({
-      ...options.tuning,
-      role: "client",
-      send: (bytes) => options.link.send(bytes),
-      onReceivePressure: (stalled) => options.link.setAccepting(!stalled),
-      ...(options.onClose === undefined ? {} : { onClose: options.onClose }),
-      ...(options.onDiagnostic === undefined ? {} : { onDiagnostic: options.onDiagnostic }),
-      ...(options.clock === undefined ? {} : { clock: options.clock }),
-    });
-    options.link.setAccepting(true);
+    this.session = muxSessionOverLink("client", options);
   }
 
   /** The data channel's Output bytes. */

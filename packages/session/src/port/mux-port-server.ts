@@ -3,24 +3,18 @@
 // The caller (the agent) supplies the dialer; no sockets are created here.
 
 import type { Duplex } from "node:stream";
-import type { Clock } from "../clock.js";
 import { FlagValue } from "../constants.js";
 import { describeError } from "../errors.js";
-import { MuxSession, type MuxTuning } from "../mux/mux-session.js";
+import type { MuxSession } from "../mux/mux-session.js";
 import type { MuxStream } from "../mux/mux-stream.js";
 import { bridgeDuplexes } from "./duplex-bridge.js";
-import type { PortLink } from "./port-link.js";
+import { type MuxLinkOptions, muxSessionOverLink } from "./mux-session-over-link.js";
 
-export interface MuxPortServerOptions {
-  link: PortLink;
+export interface MuxPortServerOptions extends MuxLinkOptions {
   /** Connects to the destination for one stream; reject (or throw) when it cannot. */
   dial: (stream: MuxStream) => Promise<Duplex>;
-  tuning?: MuxTuning;
-  clock?: Clock;
   /** The client sent TerminateSession. */
   onTerminate?: () => void;
-  onClose?: (error?: Error) => void;
-  onDiagnostic?: (reason: string) => void;
 }
 
 export class MuxPortServer {
@@ -29,17 +23,7 @@ export class MuxPortServer {
 
   constructor(options: MuxPortServerOptions) {
     this.#o = options;
-    this.session = new MuxSession({
-      ...options.tuning,
-      role: "server",
-      send: (bytes) => options.link.send(bytes),
-      onStream: (stream) => this.#serve(stream),
-      onReceivePressure: (stalled) => options.link.setAccepting(!stalled),
-      ...(options.onClose === undefined ? {} : { onClose: options.onClose }),
-      ...(options.onDiagnostic === undefined ? {} : { onDiagnostic: options.onDiagnostic }),
-      ...(options.clock === undefined ? {} : { clock: options.clock }),
-    });
-    options.link.setAccepting(true);
+    this.session = muxSessionOverLink("server", options, (stream) => this.#serve(stream));
   }
 
   /** The data channel's input bytes. */

@@ -5,8 +5,6 @@ import type { Clock } from "../clock.js";
 import {
   encodeAgentSessionStateFrame,
   encodeExitCodePayload,
-  encodeFlagPayload,
-  parseFlagPayload,
   parseSizePayload,
   type TerminalSize,
 } from "../codec/control-payloads.js";
@@ -243,19 +241,10 @@ export function openAgentDataChannel(options: AgentDataChannelOptions): AgentDat
         else core.diagnose("warning", size.reason, message.messageType);
         return "delivered";
       }
-      case PayloadType.Flag: {
-        const flag = parseFlagPayload(message.payload);
-        if (flag.ok) options.onFlag?.(flag.value);
-        else core.diagnose("warning", flag.reason, message.messageType);
-        return "delivered";
-      }
+      case PayloadType.Flag:
+        return core.deliverFlag(message, options.onFlag);
       default:
-        core.diagnose(
-          "ignored",
-          `payload type ${message.payloadType} is not handled by the agent`,
-          message.messageType,
-        );
-        return "delivered";
+        return core.deliverUnhandled(message);
     }
   }
 
@@ -422,23 +411,14 @@ export function openAgentDataChannel(options: AgentDataChannelOptions): AgentDat
     },
     async sendFlag(flag) {
       await afterReady();
-      await core.sendStream(PayloadType.Flag, encodeFlagPayload(flag));
+      await core.sendFlag(flag);
     },
     async exit(code, exitOptions = {}) {
       if (core.ended !== undefined) return;
       const report = exitOptions.reportExitCode ?? options.sessionType === SessionType.NonInteractiveCommands;
       if (report && isReady) await core.sendStream(PayloadType.ExitCode, encodeExitCodePayload(code));
       core.sendControlFrame(encodeAgentSessionStateFrame("Terminating", options.sessionId));
-      await new Promise<void>((resolve) => {
-        const drainTimer = core.clock.setTimeout(
-          resolve,
-          exitOptions.drainTimeoutMs ?? HANDSHAKE.agentDrainTimeoutMs,
-        );
-        void core.outgoing.drained().then(() => {
-          core.clock.clearTimeout(drainTimer);
-          resolve();
-        });
-      });
+      await core.drainedWithin(exitOptions.drainTimeoutMs ?? HANDSHAKE.agentDrainTimeoutMs);
       core.end({ reason: "closed" });
     },
     acceptInput(accepting) {

@@ -3,12 +3,7 @@
 
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../clock.js";
-import {
-  encodeFlagPayload,
-  encodeSizePayload,
-  parseExitCodePayload,
-  parseFlagPayload,
-} from "../codec/control-payloads.js";
+import { encodeSizePayload, parseExitCodePayload } from "../codec/control-payloads.js";
 import type { ClientMessage, DigestPolicy } from "../codec/frame.js";
 import { encodeClientOpenDataChannel } from "../codec/open-data-channel.js";
 import { MessageType, PayloadType, SessionType, SHELL_SESSION_TYPES, VERSIONS } from "../constants.js";
@@ -243,19 +238,10 @@ export function openClientDataChannel(options: ClientDataChannelOptions): Client
         else core.diagnose("warning", exit.reason, message.messageType);
         return "delivered";
       }
-      case PayloadType.Flag: {
-        const flag = parseFlagPayload(message.payload);
-        if (flag.ok) options.onFlag?.(flag.value);
-        else core.diagnose("warning", flag.reason, message.messageType);
-        return "delivered";
-      }
+      case PayloadType.Flag:
+        return core.deliverFlag(message, options.onFlag);
       default:
-        core.diagnose(
-          "ignored",
-          `payload type ${message.payloadType} is not handled by the client`,
-          message.messageType,
-        );
-        return "delivered";
+        return core.deliverUnhandled(message);
     }
   }
 
@@ -360,7 +346,7 @@ export function openClientDataChannel(options: ClientDataChannelOptions): Client
     },
     async sendFlag(flag) {
       await afterReady();
-      await core.sendStream(PayloadType.Flag, encodeFlagPayload(flag));
+      await core.sendFlag(flag);
     },
     acceptOutput(accepting) {
       acceptingOutput = accepting;
@@ -377,13 +363,9 @@ export function openClientDataChannel(options: ClientDataChannelOptions): Client
     ping: () => core.ping(),
     flush(timeoutMs) {
       if (core.ended !== undefined) return Promise.resolve(false);
-      return new Promise<boolean>((resolve) => {
-        const timer = core.clock.setTimeout(() => resolve(false), timeoutMs);
-        void core.outgoing.drained().then(() => {
-          core.clock.clearTimeout(timer);
-          resolve(core.ended === undefined || core.ended.reason !== "failed");
-        });
-      });
+      return core
+        .drainedWithin(timeoutMs)
+        .then((drained) => drained && (core.ended === undefined || core.ended.reason !== "failed"));
     },
     get connected() {
       return core.connected;

@@ -4,8 +4,9 @@
 import { type Clock, systemClock } from "../clock.js";
 import { encodeAcknowledgeFrame, parseAcknowledgePayload } from "../codec/acknowledge.js";
 import { parseChannelClosedPayload } from "../codec/channel-closed.js";
+import { encodeFlagPayload, parseFlagPayload } from "../codec/control-payloads.js";
 import { type ClientMessage, type DigestPolicy, decodeFrame } from "../codec/frame.js";
-import { MessageType, PACING } from "../constants.js";
+import { MessageType, PACING, PayloadType } from "../constants.js";
 import type { ChannelRole } from "../crypto/data-key.js";
 import { isSealedPayloadType, type PayloadCipher } from "../crypto/payload-cipher.js";
 import { ChannelClosedError, DataChannelError, describeError } from "../errors.js";
@@ -271,6 +272,40 @@ export class DataChannelCore {
 
   diagnose(kind: DataChannelDiagnostic["kind"], reason: string, messageType?: string): void {
     this.#diagnose(kind, reason, messageType);
+  }
+
+  /** A Flag message, as both roles take it: its value to `onFlag`, or a warning when it does not parse. */
+  deliverFlag(message: ClientMessage, onFlag: ((value: number) => void) | undefined): DeliveryVerdict {
+    const flag = parseFlagPayload(message.payload);
+    if (flag.ok) onFlag?.(flag.value);
+    else this.#diagnose("warning", flag.reason, message.messageType);
+    return "delivered";
+  }
+
+  /** A payload type this role does not handle: said, acked and dropped. */
+  deliverUnhandled(message: ClientMessage): DeliveryVerdict {
+    this.#diagnose(
+      "ignored",
+      `payload type ${message.payloadType} is not handled by the ${this.role}`,
+      message.messageType,
+    );
+    return "delivered";
+  }
+
+  /** Queues a Flag message. */
+  sendFlag(flag: number): Promise<void> {
+    return this.sendStream(PayloadType.Flag, encodeFlagPayload(flag));
+  }
+
+  /** Whether everything queued was acknowledged within `timeoutMs`. */
+  drainedWithin(timeoutMs: number): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const timer = this.clock.setTimeout(() => resolve(false), timeoutMs);
+      void this.outgoing.drained().then(() => {
+        this.clock.clearTimeout(timer);
+        resolve(true);
+      });
+    });
   }
 
   #diagnose(
