@@ -23,6 +23,12 @@ export interface AgentOptions {
   challengeTimeoutMs?: number;
   /** Terminal size until the client sends one (the agent's pty starts at its default). */
   initialSize?: { cols: number; rows: number };
+  /**
+   * Data frames the agent sends per second. The real agent's readers send one frame and sleep 1 ms (§9), so
+   * its ceiling is about 1000/s, the gateway's limit: the sandbox paces there too, not at the 900/s a client
+   * keeps to for safety. Infinity disables pacing.
+   */
+  framesPerSecond?: number;
 }
 
 export interface ResolvedAgentOptions {
@@ -34,6 +40,7 @@ export interface ResolvedAgentOptions {
   handshakeTimeoutMs: number;
   challengeTimeoutMs: number;
   initialSize: { cols: number; rows: number };
+  framesPerSecond: number;
 }
 
 export function resolveAgentOptions(options: AgentOptions = {}): ResolvedAgentOptions {
@@ -46,5 +53,6 @@ export function resolveAgentOptions(options: AgentOptions = {}): ResolvedAgentOp
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 15_000,
     challengeTimeoutMs: options.challengeTimeoutMs ?? 15_000,
     initialSize: options.initialSize ?? { cols: 80, rows: 24 },
+    framesPerSecond: options.framesPerSecond ?? 1000,
   };
 }

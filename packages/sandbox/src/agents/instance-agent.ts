@@ -99,6 +99,7 @@ export class InstanceAgent {
       ...(identity.note === undefined ? {} : { customerMessage: identity.note }),
       handshakeTimeoutMs: options.handshakeTimeoutMs,
       challengeTimeoutMs: options.challengeTimeoutMs,
+      tuning: { framesPerSecond: options.framesPerSecond },
       acceptInput: false,
       onInput: (bytes) => {
         timers?.activity();
