@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type GatewayOptions, type RunningSandbox, startSandbox, type World } from "@tobira/sandbox";
 import { FaultyGatewayRelay, type RelayFaultPlan } from "../resilience/faulty-gateway-relay.js";
+import { type RunResult, run } from "../shell/session-fixture.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 export const launcher = join(here, "tobira-with-ports.mjs");
@@ -23,11 +24,7 @@ export const BUILT =
 export const ALICE_MFA = "arn:aws:iam::111111111111:mfa/alice";
 const PASSPHRASE = "correct horse battery staple";
 
-export interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type { RunResult };
 
 /** A long-running CLI process (tobira port) and ways to wait for what it says. */
 export interface LiveRun {
@@ -60,6 +57,7 @@ export interface PortFixture {
   close(): Promise<void>;
 }
 
+/** A finished process's output; the port and ssh tests wait longer for theirs (large transfers). */
 export function runProcess(
   command: string,
   args: string[],
@@ -67,28 +65,7 @@ export function runProcess(
   input?: string,
   timeoutMs = 180_000,
 ): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      env,
-      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    if (input !== undefined) child.stdin?.end(input);
-    // A hung child must fail the test, not hang the suite.
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return run(command, args, env, input, timeoutMs);
 }
 
 export function liveRun(child: ChildProcess): LiveRun {

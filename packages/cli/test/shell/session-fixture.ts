@@ -70,6 +70,7 @@ export function run(
   args: string[],
   env: NodeJS.ProcessEnv,
   input?: string,
+  timeoutMs = 120_000,
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
@@ -86,7 +87,7 @@ export function run(
     });
     if (input !== undefined) child.stdin?.end(input);
     // A hung child must fail the test, not hang the suite.
-    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);
