@@ -47,35 +47,20 @@ export const PayloadType = {
   StdErr: 11,
   ExitCode: 12,
 } as const;
-export type PayloadTypeValue = (typeof PayloadType)[keyof typeof PayloadType];
+export type PayloadTypeValue = ValueOf<typeof PayloadType>;
+
+// The small wire tables below are one row each: a name → value table, not code to read line by line.
 
 /** §2.2: header Flags bits. */
-export const FrameFlags = {
-  None: 0,
-  Syn: 1,
-  Fin: 2,
-  SynFin: 3,
-} as const;
+export const FrameFlags = { None: 0, Syn: 1, Fin: 2, SynFin: 3 } as const;
 
 /** §3.3: the 4-byte big-endian values of a Flag payload (PayloadType 10). */
-export const FlagValue = {
-  DisconnectToPort: 1,
-  TerminateSession: 2,
-  ConnectToPortError: 3,
-} as const;
-export type FlagValueNumber = (typeof FlagValue)[keyof typeof FlagValue];
+export const FlagValue = { DisconnectToPort: 1, TerminateSession: 2, ConnectToPortError: 3 } as const;
+export type FlagValueNumber = ValueOf<typeof FlagValue>;
 
 /** §3.4: handshake action types and statuses. */
-export const ActionType = {
-  SessionType: "SessionType",
-  KMSEncryption: "KMSEncryption",
-} as const;
-
-export const ActionStatus = {
-  Success: 1,
-  Failed: 2,
-  Unsupported: 3,
-} as const;
+export const ActionType = { SessionType: "SessionType", KMSEncryption: "KMSEncryption" } as const;
+export const ActionStatus = { Success: 1, Failed: 2, Unsupported: 3 } as const;
 
 /** §3.5: session type names (document `sessionType`). */
 export const SessionType = {
@@ -84,7 +69,7 @@ export const SessionType = {
   NonInteractiveCommands: "NonInteractiveCommands",
   Port: "Port",
 } as const;
-export type SessionTypeName = (typeof SessionType)[keyof typeof SessionType];
+export type SessionTypeName = ValueOf<typeof SessionType>;
 
 export const SHELL_SESSION_TYPES: readonly string[] = [
   SessionType.StandardStream,
@@ -152,6 +137,9 @@ export const VERSIONS = {
   /** A 4-part numeric version, as the official plugin needs for its feature checks (§3.6). */
   defaultAgentVersion: "3.3.987.0",
 } as const;
+
+/** The values of a name → value table, as a union type. */
+type ValueOf<T> = T[keyof T];
 
 /** §7.1: the ExitCode payload (PayloadType 12) is ASCII `EXIT_CODE: <n>`. */
 export const EXIT_CODE_PREFIX = "EXIT_CODE: ";

@@ -24,14 +24,9 @@ export interface ClientOpenOptions {
 
 /** The client's text frame: a fresh RequestId per open, the same ClientId across reconnects. */
 export function encodeClientOpenDataChannel(options: ClientOpenOptions): string {
-  const input: OpenDataChannelInput = {
-    MessageSchemaVersion: VERSIONS.openDataChannelSchema,
-    RequestId: options.requestId ?? randomUUID(),
-    TokenValue: options.token,
-    ClientId: options.clientId,
+  return encodeOpenDataChannel(options, {
     ClientVersion: options.clientVersion ?? VERSIONS.defaultClientVersion,
-  };
-  return JSON.stringify(input);
+  });
 }
 
 export interface AgentOpenOptions {
@@ -42,12 +37,20 @@ export interface AgentOpenOptions {
 }
 
 export function encodeAgentOpenDataChannel(options: AgentOpenOptions): string {
+  return encodeOpenDataChannel(options, { ClientInstanceId: options.instanceId });
+}
+
+/** Both roles' frame: the shared fields in the wire's order, then the one field that names the sender. */
+function encodeOpenDataChannel(
+  options: { token: string; clientId: string; requestId?: string },
+  sender: Pick<OpenDataChannelInput, "ClientVersion"> | Pick<OpenDataChannelInput, "ClientInstanceId">,
+): string {
   const input: OpenDataChannelInput = {
     MessageSchemaVersion: VERSIONS.openDataChannelSchema,
     RequestId: options.requestId ?? randomUUID(),
     TokenValue: options.token,
     ClientId: options.clientId,
-    ClientInstanceId: options.instanceId,
+    ...sender,
   };
   return JSON.stringify(input);
 }

@@ -54,25 +54,30 @@ export interface EncryptionChallenge {
   Challenge: string;
 }
 
+/**
+ * Go's declaration order of the action structs: encoding/json writes fields in it, and so do we. Only these
+ * fields are written, whatever else an action object carries.
+ */
+const REQUESTED_ACTION_FIELDS = ["ActionType", "ActionParameters"] as const;
+const PROCESSED_ACTION_FIELDS = ["ActionType", "ActionStatus", "ActionResult", "Error"] as const;
+
+function inGoOrder<T, K extends keyof T>(value: T, fields: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const field of fields) out[field] = value[field];
+  return out;
+}
+
 export function encodeHandshakeRequest(request: HandshakeRequest): Uint8Array {
   return jsonBytes({
     AgentVersion: request.AgentVersion,
-    RequestedClientActions: request.RequestedClientActions.map((a) => ({
-      ActionType: a.ActionType,
-      ActionParameters: a.ActionParameters,
-    })),
+    RequestedClientActions: request.RequestedClientActions.map((a) => inGoOrder(a, REQUESTED_ACTION_FIELDS)),
   });
 }
 
 export function encodeHandshakeResponse(response: HandshakeResponse): Uint8Array {
   return jsonBytes({
     ClientVersion: response.ClientVersion,
-    ProcessedClientActions: response.ProcessedClientActions.map((a) => ({
-      ActionType: a.ActionType,
-      ActionStatus: a.ActionStatus,
-      ActionResult: a.ActionResult,
-      Error: a.Error,
-    })),
+    ProcessedClientActions: response.ProcessedClientActions.map((a) => inGoOrder(a, PROCESSED_ACTION_FIELDS)),
     Errors: response.Errors,
   });
 }
@@ -88,64 +93,68 @@ export function encodeEncryptionChallenge(challenge: EncryptionChallenge): Uint8
   return jsonBytes({ Challenge: challenge.Challenge });
 }
 
-function parseActions<T>(
-  list: unknown,
+/** An action object of either list: an object whose ActionType is a string. */
+type ActionObject = Record<string, unknown> & { ActionType: string };
+
+/**
+ * The two handshake payloads that carry an action list, parsed alike: a JSON object, its list under
+ * `listField`, each item an object with an ActionType (checked in that order), then `parseOne` per item.
+ */
+function parseWithActions<T>(
+  payload: Uint8Array,
   what: string,
-  parseOne: (item: Record<string, unknown>, index: number) => Parsed<T>,
-): Parsed<T[]> {
-  if (!Array.isArray(list)) return parseFailure(`${what} is not an array`);
-  const out: T[] = [];
+  listField: string,
+  parseOne: (item: ActionObject) => T,
+): Parsed<{ json: Record<string, unknown>; actions: T[] }> {
+  const json = parseJsonObject(payload, what);
+  if (!json.ok) return json;
+  const list = json.value[listField];
+  if (!Array.isArray(list)) return parseFailure(`${listField} is not an array`);
+  const actions: T[] = [];
   for (const [index, item] of list.entries()) {
     if (item === null || typeof item !== "object" || Array.isArray(item))
-      return parseFailure(`${what}[${index}] is not an object`);
-    const one = parseOne(item as Record<string, unknown>, index);
-    if (!one.ok) return one;
-    out.push(one.value);
+      return parseFailure(`${listField}[${index}] is not an object`);
+    const action = item as Record<string, unknown>;
+    if (typeof action.ActionType !== "string")
+      return parseFailure(`${listField}[${index}] has no ActionType`);
+    actions.push(parseOne(action as ActionObject));
   }
-  return parsedValue(out);
+  return parsedValue({ json: json.value, actions });
 }
 
 export function parseHandshakeRequest(payload: Uint8Array): Parsed<HandshakeRequest> {
-  const json = parseJsonObject(payload, "HandshakeRequest");
-  if (!json.ok) return json;
-  const actions = parseActions<RequestedClientAction>(
-    json.value.RequestedClientActions,
+  const parsed = parseWithActions<RequestedClientAction>(
+    payload,
+    "HandshakeRequest",
     "RequestedClientActions",
-    (item, i) =>
-      typeof item.ActionType === "string"
-        ? parsedValue({ ActionType: item.ActionType, ActionParameters: item.ActionParameters ?? null })
-        : parseFailure(`RequestedClientActions[${i}] has no ActionType`),
+    (item) => ({ ActionType: item.ActionType, ActionParameters: item.ActionParameters ?? null }),
   );
-  if (!actions.ok) return actions;
-  const agentVersion = json.value.AgentVersion;
+  if (!parsed.ok) return parsed;
+  const agentVersion = parsed.value.json.AgentVersion;
   return parsedValue({
     AgentVersion: typeof agentVersion === "string" ? agentVersion : "",
-    RequestedClientActions: actions.value,
+    RequestedClientActions: parsed.value.actions,
   });
 }
 
 export function parseHandshakeResponse(payload: Uint8Array): Parsed<HandshakeResponse> {
-  const json = parseJsonObject(payload, "HandshakeResponse");
-  if (!json.ok) return json;
-  const actions = parseActions<ProcessedClientAction>(
-    json.value.ProcessedClientActions,
+  const parsed = parseWithActions<ProcessedClientAction>(
+    payload,
+    "HandshakeResponse",
     "ProcessedClientActions",
-    (item, i) => {
-      if (typeof item.ActionType !== "string")
-        return parseFailure(`ProcessedClientActions[${i}] has no ActionType`);
-      return parsedValue({
-        ActionType: item.ActionType,
-        ActionStatus: typeof item.ActionStatus === "number" ? item.ActionStatus : 0,
-        ActionResult: item.ActionResult ?? null,
-        Error: typeof item.Error === "string" ? item.Error : "",
-      });
-    },
+    (item) => ({
+      ActionType: item.ActionType,
+      ActionStatus: typeof item.ActionStatus === "number" ? item.ActionStatus : 0,
+      ActionResult: item.ActionResult ?? null,
+      Error: typeof item.Error === "string" ? item.Error : "",
+    }),
   );
-  if (!actions.ok) return actions;
-  const errors = json.value.Errors;
+  if (!parsed.ok) return parsed;
+  const { json, actions } = parsed.value;
+  const errors = json.Errors;
   return parsedValue({
-    ClientVersion: typeof json.value.ClientVersion === "string" ? json.value.ClientVersion : "",
-    ProcessedClientActions: actions.value,
+    ClientVersion: typeof json.ClientVersion === "string" ? json.ClientVersion : "",
+    ProcessedClientActions: actions,
     Errors: Array.isArray(errors) ? errors.filter((e): e is string => typeof e === "string") : null,
   });
 }

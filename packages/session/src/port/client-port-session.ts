@@ -14,9 +14,10 @@ import {
   openClientDataChannel,
 } from "../session/client-data-channel.js";
 import type { DataChannelEnd } from "../session/data-channel-core.js";
+import { pickDefined } from "../session/pick-defined.js";
 import { BasicPortClient } from "./basic-port-client.js";
 import { MuxPortClient } from "./mux-port-client.js";
-import { clientPortLink } from "./port-link.js";
+import { clientPortLink, type PortLink } from "./port-link.js";
 import { StreamPortClient } from "./stream-port-client.js";
 import {
   type ClientPortMode,
@@ -66,95 +67,120 @@ export interface ClientPortSession {
 
 type Adapter = MuxPortClient | BasicPortClient | StreamPortClient;
 
+/** The port session's own options, apart from the data channel's. */
+type PortOptions = Pick<ClientPortSessionOptions, "mode" | "mux" | "onConnectError" | "onPortDiagnostic">;
+
 export function openClientPortSession(options: ClientPortSessionOptions): ClientPortSession {
-  let adapter: Adapter | undefined;
-  let streamAttached = false;
-  const { mode: forcedMode, mux: muxTuning, onConnectError, onPortDiagnostic, ...channelOptions } = options;
-  const channel = openClientDataChannel({
-    ...channelOptions,
-    supportedSessionTypes: [SessionType.Port],
-    onOutput: (bytes) => adapter?.receive(bytes),
-    onFlag: (flag) => {
-      if (adapter !== undefined) adapter.flag(flag);
-      else if (flag === FlagValue.ConnectToPortError) onConnectError?.();
-    },
-  });
-  const link = clientPortLink(channel);
-  // §4.4: Output waits at the agent (unacked) until the mode's local side exists.
-  channel.acceptOutput(false);
+  return new ClientPort(options);
+}
 
-  const ready = channel.ready.then((info): PortSessionReady => {
-    const mode = forcedMode ?? clientPortMode(info.agentVersion, info.properties);
-    if (mode === "mux")
-      adapter = new MuxPortClient({
-        link,
-        // §3.6: smux keepalive stays on only for agents ≤ 3.1.1511.0, as the plugin does it.
-        tuning: {
-          keepAliveIntervalMs: clientSmuxKeepAlive(info.agentVersion) ? SMUX.keepAliveIntervalMs : 0,
-          ...muxTuning,
-        },
-        ...(channelOptions.clock === undefined ? {} : { clock: channelOptions.clock }),
-        ...(onConnectError === undefined ? {} : { onConnectError }),
-        ...(onPortDiagnostic === undefined ? {} : { onDiagnostic: onPortDiagnostic }),
-      });
-    else if (mode === "basic")
-      adapter = new BasicPortClient({
-        link,
-        ...(onPortDiagnostic === undefined ? {} : { onDiagnostic: onPortDiagnostic }),
-      });
-    return { mode, info };
-  });
-  ready.catch(() => {});
+/** One client port session: the channel, the mode chosen once ready, and that mode's adapter. */
+class ClientPort implements ClientPortSession {
+  readonly channel: ClientDataChannel;
+  readonly ready: Promise<PortSessionReady>;
+  readonly ended: Promise<DataChannelEnd>;
+  readonly #port: PortOptions;
+  readonly #clock: ClientPortSessionOptions["clock"];
+  readonly #link: PortLink;
+  #adapter: Adapter | undefined;
+  #streamAttached = false;
 
-  const attachStdio = async (input: Readable, output: Writable): Promise<void> => {
-    const { mode } = await ready;
-    if (mode !== "stream" || streamAttached)
+  constructor(options: ClientPortSessionOptions) {
+    // The port's own options stay here (#port); the rest are the channel's.
+    const { mode, mux, onConnectError, onPortDiagnostic, ...channelOptions } = options;
+    this.#port = pickDefined(options, ["mode", "mux", "onConnectError", "onPortDiagnostic"]);
+    this.#clock = channelOptions.clock;
+    this.channel = openClientDataChannel({
+      ...channelOptions,
+      supportedSessionTypes: [SessionType.Port],
+      onOutput: (bytes) => this.#adapter?.receive(bytes),
+      onFlag: (flag) => {
+        if (this.#adapter !== undefined) this.#adapter.flag(flag);
+        else if (flag === FlagValue.ConnectToPortError) onConnectError?.();
+      },
+    });
+    this.ended = this.channel.ended;
+    this.#link = clientPortLink(this.channel);
+    // §4.4: Output waits at the agent (unacked) until the mode's local side exists.
+    this.channel.acceptOutput(false);
+    this.ready = this.channel.ready.then((info) => this.#start(info));
+    this.ready.catch(() => {});
+  }
+
+  async connect(local: Duplex): Promise<void> {
+    const { mode } = await this.ready;
+    if (mode === "stream") return this.attachStdio(local, local);
+    const adapter = this.#adapter;
+    if (adapter instanceof MuxPortClient) return adapter.connect(local).done;
+    if (adapter instanceof BasicPortClient) return adapter.connect(local);
+  }
+
+  async attachStdio(input: Readable, output: Writable): Promise<void> {
+    const { mode } = await this.ready;
+    if (mode !== "stream" || this.#streamAttached)
       throw new PortSessionError(
         mode === "stream"
           ? "This port session already carries its one stdin/stdout stream."
           : `This port session runs in ${mode} mode, not stdin/stdout stream mode.`,
         "Use connect() for local connections; start another session for another stream.",
       );
-    streamAttached = true;
-    const stream = new StreamPortClient({
-      link,
-      input,
-      output,
-      ...(onPortDiagnostic === undefined ? {} : { onDiagnostic: onPortDiagnostic }),
-    });
-    adapter = stream;
+    this.#streamAttached = true;
+    const stream = new StreamPortClient({ link: this.#link, input, output, ...this.#diagnostics() });
+    this.#adapter = stream;
     await stream.inputEnded;
-  };
+  }
 
-  return {
-    channel,
-    ready,
-    ended: channel.ended,
-    async connect(local) {
-      const { mode } = await ready;
-      if (mode === "stream") return attachStdio(local, local);
-      if (adapter instanceof MuxPortClient) return adapter.connect(local).done;
-      if (adapter instanceof BasicPortClient) return adapter.connect(local);
-    },
-    attachStdio,
-    muxSession: () => (adapter instanceof MuxPortClient ? adapter.session : undefined),
-    async terminate(flushMs = 1000) {
-      let info: ClientSessionInfo | undefined;
-      try {
-        info = (await ready).info;
-      } catch {
-        channel.close();
-        return true;
-      }
-      const useFlag = clientUsesTerminateFlag(info.agentVersion);
-      if (useFlag) {
-        await channel.sendFlag(FlagValue.TerminateSession).catch(() => {});
-        await channel.flush(flushMs);
-      }
-      if (adapter instanceof MuxPortClient) adapter.close();
-      else adapter?.close();
-      channel.close();
-      return useFlag;
-    },
-  };
+  muxSession(): MuxSession | undefined {
+    return this.#adapter instanceof MuxPortClient ? this.#adapter.session : undefined;
+  }
+
+  async terminate(flushMs = 1000): Promise<boolean> {
+    let info: ClientSessionInfo | undefined;
+    try {
+      info = (await this.ready).info;
+    } catch {
+      this.channel.close();
+      return true;
+    }
+    const useFlag = clientUsesTerminateFlag(info.agentVersion);
+    if (useFlag) {
+      await this.channel.sendFlag(FlagValue.TerminateSession).catch(() => {});
+      await this.channel.flush(flushMs);
+    }
+    const adapter = this.#adapter;
+    if (adapter instanceof MuxPortClient) adapter.close();
+    else adapter?.close();
+    this.channel.close();
+    return useFlag;
+  }
+
+  /** §7.2: the mode from the agent's version and the document's type (unless forced), and its adapter. */
+  #start(info: ClientSessionInfo): PortSessionReady {
+    const mode = this.#port.mode ?? clientPortMode(info.agentVersion, info.properties);
+    if (mode === "mux") this.#adapter = this.#muxClient(info.agentVersion);
+    else if (mode === "basic")
+      this.#adapter = new BasicPortClient({ link: this.#link, ...this.#diagnostics() });
+    return { mode, info };
+  }
+
+  #muxClient(agentVersion: string): MuxPortClient {
+    const { mux, onConnectError } = this.#port;
+    return new MuxPortClient({
+      link: this.#link,
+      // §3.6: smux keepalive stays on only for agents ≤ 3.1.1511.0, as the plugin does it.
+      tuning: {
+        keepAliveIntervalMs: clientSmuxKeepAlive(agentVersion) ? SMUX.keepAliveIntervalMs : 0,
+        ...mux,
+      },
+      ...(this.#clock === undefined ? {} : { clock: this.#clock }),
+      ...(onConnectError === undefined ? {} : { onConnectError }),
+      ...this.#diagnostics(),
+    });
+  }
+
+  /** The adapters' `onDiagnostic`, when the caller gave `onPortDiagnostic`. */
+  #diagnostics(): { onDiagnostic?: (reason: string) => void } {
+    const onPortDiagnostic = this.#port.onPortDiagnostic;
+    return onPortDiagnostic === undefined ? {} : { onDiagnostic: onPortDiagnostic };
+  }
 }

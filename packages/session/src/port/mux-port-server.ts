@@ -5,10 +5,9 @@
 import type { Duplex } from "node:stream";
 import { FlagValue } from "../constants.js";
 import { describeError } from "../errors.js";
-import type { MuxSession } from "../mux/mux-session.js";
 import type { MuxStream } from "../mux/mux-stream.js";
 import { bridgeDuplexes } from "./duplex-bridge.js";
-import { type MuxLinkOptions, muxSessionOverLink } from "./mux-session-over-link.js";
+import { type MuxLinkOptions, MuxPortEnd } from "./mux-port-end.js";
 
 export interface MuxPortServerOptions extends MuxLinkOptions {
   /** Connects to the destination for one stream; reject (or throw) when it cannot. */
@@ -17,40 +16,26 @@ export interface MuxPortServerOptions extends MuxLinkOptions {
   onTerminate?: () => void;
 }
 
-export class MuxPortServer {
-  readonly session: MuxSession;
-  readonly #o: MuxPortServerOptions;
-
+export class MuxPortServer extends MuxPortEnd<MuxPortServerOptions> {
   constructor(options: MuxPortServerOptions) {
-    this.#o = options;
-    this.session = muxSessionOverLink("server", options, (stream) => this.#serve(stream));
+    // TerminateSession ends; DisconnectToPort means nothing in mux mode.
+    super("server", options, FlagValue.TerminateSession);
   }
 
-  /** The data channel's input bytes. */
-  receive(bytes: Uint8Array): void {
-    this.session.receive(bytes);
+  protected override onFlag(): void {
+    this.options.onTerminate?.();
   }
 
-  /** The data channel's Flag payloads: TerminateSession ends; DisconnectToPort means nothing in mux mode. */
-  flag(value: number): void {
-    if (value === FlagValue.TerminateSession) this.#o.onTerminate?.();
-    else this.#o.onDiagnostic?.(`flag ${value} ignored in mux mode`);
-  }
-
-  close(error?: Error): void {
-    this.session.close(error);
-  }
-
-  #serve(stream: MuxStream): void {
-    this.#o.dial(stream).then(
+  protected override acceptStream(stream: MuxStream): void {
+    this.options.dial(stream).then(
       (destination) => {
         if (stream.destroyed) destination.destroy();
         else void bridgeDuplexes(stream, destination);
       },
       (error: unknown) => {
-        this.#o.onDiagnostic?.(`stream ${stream.id}: dial failed: ${describeError(error)}`);
+        this.options.onDiagnostic?.(`stream ${stream.id}: dial failed: ${describeError(error)}`);
         // The flag goes first, then the stream's FIN (the agent's order).
-        this.#o.link
+        this.options.link
           .sendFlag(FlagValue.ConnectToPortError)
           .catch(() => {})
           .finally(() => stream.destroy());

@@ -16,20 +16,27 @@ export interface PortLink {
 export function clientPortLink(
   channel: Pick<ClientDataChannel, "sendInput" | "sendFlag" | "acceptOutput">,
 ): PortLink {
-  return {
-    send: (bytes) => channel.sendInput(bytes),
-    sendFlag: (flag) => channel.sendFlag(flag),
-    setAccepting: (accepting) => channel.acceptOutput(accepting),
-  };
+  return linkOver(channel, "sendInput", "acceptOutput");
 }
 
 /** The agent's channel as a port link (incoming input is wired by the caller to the adapter's receive). */
 export function agentPortLink(
   channel: Pick<AgentDataChannel, "write" | "sendFlag" | "acceptInput">,
 ): PortLink {
+  return linkOver(channel, "write", "acceptInput");
+}
+
+/** One link for both roles: they differ only in the names of the methods that send and hold back. */
+function linkOver<Send extends string, Accept extends string>(
+  channel: Pick<PortLink, "sendFlag"> &
+    Record<Send, PortLink["send"]> &
+    Record<Accept, PortLink["setAccepting"]>,
+  send: Send,
+  accept: Accept,
+): PortLink {
   return {
-    send: (bytes) => channel.write(bytes),
+    send: (bytes) => channel[send](bytes),
     sendFlag: (flag) => channel.sendFlag(flag),
-    setAccepting: (accepting) => channel.acceptInput(accepting),
+    setAccepting: (accepting) => channel[accept](accepting),
   };
 }

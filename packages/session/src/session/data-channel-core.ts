@@ -1,5 +1,6 @@
 // What both roles share: a transport turned into ordered, acknowledged, optionally sealed stream messages,
-// plus acks, channel_closed and publication control. The roles (client, agent) sit on top of it.
+// plus acks, channel_closed and publication control. The roles (client, agent) sit on top of it: each gives
+// the payload dispatcher its own handlers; messages are routed here, by a table of message types.
 
 import { type Clock, systemClock } from "../clock.js";
 import { encodeAcknowledgeFrame, parseAcknowledgePayload } from "../codec/acknowledge.js";
@@ -13,6 +14,8 @@ import { ChannelClosedError, DataChannelError, describeError } from "../errors.j
 import { type DeliveryVerdict, type IncomingStats, IncomingStream } from "../stream/incoming-stream.js";
 import { type OutgoingStats, OutgoingStream, type RetransmitPolicy } from "../stream/outgoing-stream.js";
 import type { DataChannelTransport, TransportCloseInfo, TransportData } from "../transport.js";
+import { PayloadDispatcher } from "./payload-dispatcher.js";
+import { pickDefined } from "./pick-defined.js";
 
 /** Limits and pacing; every field has a default taken from the spec (see constants.ts). */
 export interface DataChannelTuning {
@@ -63,8 +66,8 @@ export interface DataChannelCoreOptions {
   transport: DataChannelTransport;
   clock?: Clock;
   tuning?: DataChannelTuning;
-  /** Called with each in-order stream message (payload still sealed if it was encrypted). */
-  deliver: (message: ClientMessage) => DeliveryVerdict;
+  /** Flag payloads (§3.3), which both roles take alike once the channel is working. */
+  onFlag?: (flag: number) => void;
   ackBeforeDelivery?: (message: ClientMessage) => boolean;
   digestPolicy: (messageType: string) => DigestPolicy;
   /** Stop sending on pause_publication until start_publication (or any traffic from the peer, §4.5). */
@@ -84,12 +87,19 @@ export class DataChannelCore {
   readonly maxPayloadBytes: number;
   readonly outgoing: OutgoingStream;
   readonly incoming: IncomingStream;
+  /**
+   * Every in-order stream message (payload still sealed if it was encrypted) goes through it; the roles add
+   * their payload handlers. Flag is handled here; any other type not in the table is said, acked, dropped.
+   */
+  readonly payloads: PayloadDispatcher;
   /** Set once KMS encryption is agreed; from then on §6.5's payload types travel sealed. */
   cipher: PayloadCipher | undefined;
   readonly #o: DataChannelCoreOptions;
   readonly #incomingType: string;
   readonly #outgoingType: string;
   readonly #maxFrameBytes: number | undefined;
+  /** §3.1: what each inbound message type does; any other type is said and dropped. */
+  readonly #byMessageType: ReadonlyMap<string, (message: ClientMessage) => void>;
   #ended: DataChannelEnd | undefined;
   /** The live transport; undefined between a drop and `replaceTransport`. */
   #transport: DataChannelTransport | undefined;
@@ -107,13 +117,18 @@ export class DataChannelCore {
       options.role === "client" ? MessageType.InputStreamData : MessageType.OutputStreamData;
     this.#incomingType =
       options.role === "client" ? MessageType.OutputStreamData : MessageType.InputStreamData;
+    this.payloads = new PayloadDispatcher({
+      handlers: { [PayloadType.Flag]: (message) => this.#deliverFlag(message) },
+      otherwise: (message) => this.#deliverUnhandled(message),
+    });
+    this.#byMessageType = this.#messageTypeTable();
     this.outgoing = new OutgoingStream({
       clock: this.clock,
       messageType: this.#outgoingType,
       // §2.2: the agent's sequence-0 output carries SYN; the client's input never has flags.
       firstMessageFlags: options.role === "agent" ? 1 : 0,
       transmit: (frame) => this.#send(frame),
-      ...pick(tuning, [
+      ...pickDefined(tuning, [
         "window",
         "maxQueued",
         "framesPerSecond",
@@ -129,10 +144,10 @@ export class DataChannelCore {
       },
     });
     this.incoming = new IncomingStream({
-      deliver: (message) => options.deliver(message),
+      deliver: (message) => this.payloads.deliver(message),
       acknowledge: (message) => this.#acknowledge(message),
       ...(options.ackBeforeDelivery === undefined ? {} : { ackBeforeDelivery: options.ackBeforeDelivery }),
-      ...pick(tuning, ["maxBufferedFrames", "maxBufferedBytes"]),
+      ...pickDefined(tuning, ["maxBufferedFrames", "maxBufferedBytes"]),
       onDrop: (reason, message) =>
         this.#diagnose("dropped", reason, message.messageType, message.sequenceNumber),
     });
@@ -275,15 +290,15 @@ export class DataChannelCore {
   }
 
   /** A Flag message, as both roles take it: its value to `onFlag`, or a warning when it does not parse. */
-  deliverFlag(message: ClientMessage, onFlag: ((value: number) => void) | undefined): DeliveryVerdict {
+  #deliverFlag(message: ClientMessage): DeliveryVerdict {
     const flag = parseFlagPayload(message.payload);
-    if (flag.ok) onFlag?.(flag.value);
+    if (flag.ok) this.#o.onFlag?.(flag.value);
     else this.#diagnose("warning", flag.reason, message.messageType);
     return "delivered";
   }
 
   /** A payload type this role does not handle: said, acked and dropped. */
-  deliverUnhandled(message: ClientMessage): DeliveryVerdict {
+  #deliverUnhandled(message: ClientMessage): DeliveryVerdict {
     this.#diagnose(
       "ignored",
       `payload type ${message.payloadType} is not handled by the ${this.role}`,
@@ -367,45 +382,56 @@ export class DataChannelCore {
     const message = decoded.message;
     for (const warning of decoded.warnings)
       this.#diagnose("warning", warning, message.messageType, message.sequenceNumber);
+    const handle = this.#byMessageType.get(message.messageType);
+    if (handle !== undefined) handle(message);
+    else
+      this.#diagnose(
+        "ignored",
+        `message type ${JSON.stringify(message.messageType)} is not handled`,
+        message.messageType,
+      );
+  }
 
-    switch (message.messageType) {
-      case this.#incomingType:
-        if (this.#o.honourPublicationPause) this.outgoing.resume();
-        this.incoming.receive(message);
-        return;
-      case MessageType.Acknowledge: {
-        const ack = parseAcknowledgePayload(message.payload);
-        if (!ack.ok) {
-          this.#diagnose("dropped", ack.reason, message.messageType);
-          return;
-        }
-        if (this.#o.honourPublicationPause) this.outgoing.resume();
-        this.outgoing.acknowledge(ack.value.acknowledgedSequenceNumber);
-        return;
-      }
-      case MessageType.ChannelClosed: {
-        const closed = parseChannelClosedPayload(message.payload);
-        const output = closed.ok ? closed.value.output : "";
-        const sessionId = closed.ok ? closed.value.sessionId : "";
-        this.end({ reason: "channel-closed", output, sessionId });
-        return;
-      }
-      case MessageType.PausePublication:
-      case MessageType.StartPublication:
-        if (!this.#o.honourPublicationPause) {
-          this.#diagnose("ignored", `${message.messageType} (this side does not pause)`, message.messageType);
-          return;
-        }
-        if (message.messageType === MessageType.PausePublication) this.outgoing.pause();
-        else this.outgoing.resume();
-        return;
-      default:
-        this.#diagnose(
-          "ignored",
-          `message type ${JSON.stringify(message.messageType)} is not handled`,
-          message.messageType,
-        );
+  #messageTypeTable(): ReadonlyMap<string, (message: ClientMessage) => void> {
+    return new Map<string, (message: ClientMessage) => void>([
+      [this.#incomingType, (message) => this.#receiveStreamData(message)],
+      [MessageType.Acknowledge, (message) => this.#receiveAcknowledge(message)],
+      [MessageType.ChannelClosed, (message) => this.#receiveChannelClosed(message)],
+      [MessageType.PausePublication, (message) => this.#receivePublication(message)],
+      [MessageType.StartPublication, (message) => this.#receivePublication(message)],
+    ]);
+  }
+
+  #receiveStreamData(message: ClientMessage): void {
+    if (this.#o.honourPublicationPause) this.outgoing.resume();
+    this.incoming.receive(message);
+  }
+
+  #receiveAcknowledge(message: ClientMessage): void {
+    const ack = parseAcknowledgePayload(message.payload);
+    if (!ack.ok) {
+      this.#diagnose("dropped", ack.reason, message.messageType);
+      return;
     }
+    if (this.#o.honourPublicationPause) this.outgoing.resume();
+    this.outgoing.acknowledge(ack.value.acknowledgedSequenceNumber);
+  }
+
+  #receiveChannelClosed(message: ClientMessage): void {
+    const closed = parseChannelClosedPayload(message.payload);
+    const output = closed.ok ? closed.value.output : "";
+    const sessionId = closed.ok ? closed.value.sessionId : "";
+    this.end({ reason: "channel-closed", output, sessionId });
+  }
+
+  /** pause_publication / start_publication (§4.5), for the side that honours them. */
+  #receivePublication(message: ClientMessage): void {
+    if (!this.#o.honourPublicationPause) {
+      this.#diagnose("ignored", `${message.messageType} (this side does not pause)`, message.messageType);
+      return;
+    }
+    if (message.messageType === MessageType.PausePublication) this.outgoing.pause();
+    else this.outgoing.resume();
   }
 }
 
@@ -414,10 +440,4 @@ function closedError(): ChannelClosedError {
     "The data channel is closed; nothing more can be sent.",
     "Open a new session.",
   );
-}
-
-function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Pick<T, K> {
-  const out = {} as Pick<T, K>;
-  for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
-  return out;
 }

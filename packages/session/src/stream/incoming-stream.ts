@@ -44,10 +44,7 @@ export class IncomingStream {
     this.#maxBytes = options.maxBufferedBytes ?? DEFAULT_REORDER_BUFFER_BYTES;
   }
 
-  get expectedSequenceNumber(): number {
-    return this.#expected;
-  }
-
+  /** Where delivery stands (expectedSequenceNumber: the next in-order sequence number), for tests and logs. */
   stats(): IncomingStats {
     return {
       expectedSequenceNumber: this.#expected,

@@ -4,10 +4,8 @@
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ManualClock } from "../../src/clock.js";
 import { decodeFrame } from "../../src/codec/frame.js";
 import { parseOpenDataChannel } from "../../src/codec/open-data-channel.js";
-import { openAgentDataChannel } from "../../src/session/agent-data-channel.js";
 import { resumeRetryDelays } from "../../src/session/resume-retry.js";
 import { memoryDuplexPair } from "../../src/testing/memory-duplex-pair.js";
 import type { TransportCloseInfo } from "../../src/transport.js";
@@ -20,6 +18,7 @@ import {
   sha256,
   writeAll,
 } from "../support/port-harness.js";
+import { scriptedAgent } from "../support/scripted-roles.js";
 
 describe("resume after websocket drops (§8)", () => {
   it("three forced disconnects under 5% loss: a download and an upload arrive intact, sequences carry on", async () => {
@@ -85,17 +84,12 @@ describe("resume after websocket drops (§8)", () => {
   });
 
   it("the agent role can swap its transport too and resends its unacknowledged handshake request", () => {
-    const clock = new ManualClock();
-    const first = new ScriptedTransport();
     const lost: TransportCloseInfo[] = [];
-    const agent = openAgentDataChannel({
-      transport: first,
-      sessionId: "s-1",
+    const { t: first, agent } = scriptedAgent({
       targetId: "i-1",
       sessionType: "Port",
       properties: { type: "LocalPortForwarding", portNumber: "80" },
       open: { token: "agent-token-0", clientId: "c-1" },
-      clock,
       onTransportLost: (info) => lost.push(info),
     });
     const request = first.binary[0]!;
@@ -116,14 +110,7 @@ describe("resume after websocket drops (§8)", () => {
   });
 
   it("without onTransportLost a drop still ends the channel (unchanged behaviour)", async () => {
-    const first = new ScriptedTransport();
-    const agent = openAgentDataChannel({
-      transport: first,
-      sessionId: "s-1",
-      targetId: "i-1",
-      sessionType: "Standard_Stream",
-      clock: new ManualClock(),
-    });
+    const { t: first, agent } = scriptedAgent();
     first.hangUp(1006);
     const end = await agent.ended;
     assert.equal(end.reason, "transport-closed");

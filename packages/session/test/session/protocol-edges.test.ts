@@ -4,50 +4,14 @@ import { ManualClock } from "../../src/clock.js";
 import { encodeAcknowledgeFrame } from "../../src/codec/acknowledge.js";
 import { encodeChannelClosedFrame } from "../../src/codec/channel-closed.js";
 import { encodePublicationFrame } from "../../src/codec/control-payloads.js";
-import { type ClientMessage, decodeFrame, encodeFrame } from "../../src/codec/frame.js";
-import { openAgentDataChannel } from "../../src/session/agent-data-channel.js";
-import { openClientDataChannel } from "../../src/session/client-data-channel.js";
-import type { DataChannelDiagnostic } from "../../src/session/data-channel-core.js";
-import { runFor, ScriptedTransport, settle } from "../support/memory-transport.js";
-
-const output = (seq: number, payload: string, payloadType = 1) =>
-  encodeFrame({
-    messageType: "output_stream_data",
-    sequenceNumber: seq,
-    flags: seq === 0 ? 1 : 0,
-    payloadType,
-    payload: Buffer.from(payload),
-  });
-const input = (seq: number, payload: string, payloadType = 1) =>
-  encodeFrame({
-    messageType: "input_stream_data",
-    sequenceNumber: seq,
-    flags: 0,
-    payloadType,
-    payload: Buffer.from(payload),
-  });
-
-function decodedSent(t: ScriptedTransport): ClientMessage[] {
-  return t.binary.flatMap((f) => {
-    const r = decodeFrame(f);
-    return r.ok ? [r.message] : [];
-  });
-}
-const ackedSeqs = (t: ScriptedTransport) =>
-  decodedSent(t)
-    .filter((m) => m.messageType === "acknowledge")
-    .map((m) => JSON.parse(Buffer.from(m.payload).toString()).AcknowledgedMessageSequenceNumber as number);
+import { decodeFrame } from "../../src/codec/frame.js";
+import { runFor, settle } from "../support/memory-transport.js";
+import { scriptedAgent, scriptedClient } from "../support/scripted-roles.js";
+import { ackedSeqs, decodedSent, input, output } from "../support/stream-frames.js";
 
 describe("client role against a scripted gateway", () => {
   it("re-acks a duplicate output frame instead of staying silent (§4.7)", async () => {
-    const t = new ScriptedTransport();
-    const got: string[] = [];
-    openClientDataChannel({
-      transport: t,
-      token: "t",
-      clock: new ManualClock(),
-      onOutput: (b) => got.push(Buffer.from(b).toString()),
-    });
+    const { t, got } = scriptedClient();
     const frame = output(0, "hi");
     t.inject(frame);
     t.inject(frame);
@@ -65,16 +29,7 @@ describe("client role against a scripted gateway", () => {
   });
 
   it("ignores start_publication as the very first frame, and pause_publication by default", async () => {
-    const t = new ScriptedTransport();
-    const diagnostics: DataChannelDiagnostic[] = [];
-    const got: string[] = [];
-    const client = openClientDataChannel({
-      transport: t,
-      token: "t",
-      clock: new ManualClock(),
-      onOutput: (b) => got.push(Buffer.from(b).toString()),
-      onDiagnostic: (d) => diagnostics.push(d),
-    });
+    const { t, client, got, diagnostics } = scriptedClient();
     t.inject(encodePublicationFrame("start_publication"));
     t.inject(encodePublicationFrame("pause_publication"));
     t.inject(output(0, "$ "));
@@ -89,8 +44,7 @@ describe("client role against a scripted gateway", () => {
   });
 
   it("channel_closed ends the client with the gateway's Output text", async () => {
-    const t = new ScriptedTransport();
-    const client = openClientDataChannel({ transport: t, token: "t", clock: new ManualClock() });
+    const { t, client } = scriptedClient();
     t.inject(
       encodeChannelClosedFrame({
         messageId: "m",
@@ -112,16 +66,7 @@ describe("client role against a scripted gateway", () => {
   });
 
   it("drops an output frame with a bad digest without acking it", () => {
-    const t = new ScriptedTransport();
-    const diagnostics: DataChannelDiagnostic[] = [];
-    const got: string[] = [];
-    openClientDataChannel({
-      transport: t,
-      token: "t",
-      clock: new ManualClock(),
-      onOutput: (b) => got.push(Buffer.from(b).toString()),
-      onDiagnostic: (d) => diagnostics.push(d),
-    });
+    const { t, got, diagnostics } = scriptedClient();
     const frame = Buffer.from(output(0, "hi"));
     frame[90] = (frame[90] ?? 0) ^ 0xff;
     t.inject(frame);
@@ -137,8 +82,7 @@ describe("client role against a scripted gateway", () => {
   });
 
   it("acks handshake requests before answering them (§5.2)", async () => {
-    const t = new ScriptedTransport();
-    openClientDataChannel({ transport: t, token: "t", clock: new ManualClock() });
+    const { t } = scriptedClient();
     t.inject(
       output(
         0,
@@ -155,13 +99,9 @@ describe("client role against a scripted gateway", () => {
   });
 
   it("fails the channel when a sealed payload does not authenticate", async () => {
-    const t = new ScriptedTransport();
-    const client = openClientDataChannel({
-      transport: t,
-      token: "t",
+    const { t, client } = scriptedClient({
       sessionId: "s",
       targetId: "i",
-      clock: new ManualClock(),
       generateDataKey: async () => ({ plaintext: new Uint8Array(64), ciphertextBlob: new Uint8Array(1) }),
     });
     t.inject(
@@ -185,15 +125,8 @@ describe("agent role against a scripted gateway", () => {
     '{"ClientVersion":"1.2.764.0","ProcessedClientActions":[{"ActionType":"SessionType","ActionStatus":1,"ActionResult":null,"Error":""}],"Errors":null}';
 
   it("times out a silent client after 15 s with the agent's message", async () => {
-    const t = new ScriptedTransport();
     const clock = new ManualClock();
-    const agent = openAgentDataChannel({
-      transport: t,
-      sessionId: "s",
-      targetId: "i",
-      sessionType: "NonInteractiveCommands",
-      clock,
-    });
+    const { t, agent } = scriptedAgent({ sessionType: "NonInteractiveCommands", clock });
     clock.advance(14_999);
     await settle();
     assert.equal(t.closed, undefined);
@@ -207,16 +140,7 @@ describe("agent role against a scripted gateway", () => {
   });
 
   it("acks and discards client data until the handshake completes (§4.4)", async () => {
-    const t = new ScriptedTransport();
-    const got: string[] = [];
-    const agent = openAgentDataChannel({
-      transport: t,
-      sessionId: "s",
-      targetId: "i",
-      sessionType: "NonInteractiveCommands",
-      clock: new ManualClock(),
-      onInput: (b) => got.push(Buffer.from(b).toString()),
-    });
+    const { t, agent, got } = scriptedAgent({ sessionType: "NonInteractiveCommands" });
     t.inject(input(0, "too early"));
     t.inject(input(1, response, 6));
     await agent.ready;
@@ -234,15 +158,8 @@ describe("agent role against a scripted gateway", () => {
   });
 
   it("honours pause_publication; start_publication or any ack from the client resumes (§4.5)", async () => {
-    const t = new ScriptedTransport();
     const clock = new ManualClock();
-    const agent = openAgentDataChannel({
-      transport: t,
-      sessionId: "s",
-      targetId: "i",
-      sessionType: "Standard_Stream",
-      clock,
-    });
+    const { t, agent } = scriptedAgent({ clock });
     const outputs = () => decodedSent(t).filter((m) => m.messageType === "output_stream_data").length;
     t.inject(encodePublicationFrame("pause_publication"));
     await agent.write(Buffer.from("held"));
@@ -264,18 +181,7 @@ describe("agent role against a scripted gateway", () => {
   });
 
   it("processes a frame with a wrong digest as the agent does, but reports it", () => {
-    const t = new ScriptedTransport();
-    const got: string[] = [];
-    const diagnostics: DataChannelDiagnostic[] = [];
-    openAgentDataChannel({
-      transport: t,
-      sessionId: "s",
-      targetId: "i",
-      sessionType: "Standard_Stream",
-      clock: new ManualClock(),
-      onInput: (b) => got.push(Buffer.from(b).toString()),
-      onDiagnostic: (d) => diagnostics.push(d),
-    });
+    const { t, got, diagnostics } = scriptedAgent();
     const frame = Buffer.from(input(0, "ls\r"));
     frame.fill(0x41, 80, 112);
     t.inject(frame);
@@ -284,15 +190,7 @@ describe("agent role against a scripted gateway", () => {
   });
 
   it("fails the session on a wrong challenge answer", async () => {
-    const t = new ScriptedTransport();
-    const agent = openAgentDataChannel({
-      transport: t,
-      sessionId: "s",
-      targetId: "i",
-      sessionType: "Standard_Stream",
-      clock: new ManualClock(),
-      kms: { keyId: "k", decrypt: async () => new Uint8Array(64) },
-    });
+    const { t, agent } = scriptedAgent({ kms: { keyId: "k", decrypt: async () => new Uint8Array(64) } });
     t.inject(
       input(
         0,

@@ -68,7 +68,7 @@ describe("IncomingStream (§4.4)", () => {
     assert.deepEqual(events, ["ack 2", "ack 1"]);
     stream.receive(message(0));
     assert.deepEqual(events.slice(2), ["deliver 0", "ack 0", "deliver 1", "deliver 2"]);
-    assert.equal(stream.expectedSequenceNumber, 3);
+    assert.equal(stream.stats().expectedSequenceNumber, 3);
     assert.equal(stream.stats().bufferedFrames, 0);
     assert.equal(stream.stats().bufferedBytes, 0);
   });
@@ -101,7 +101,7 @@ describe("IncomingStream (§4.4)", () => {
     stream.receive(message(0));
     stream.receive(message(1));
     assert.deepEqual(events, ["not-ready 0", "ack 1"]);
-    assert.equal(stream.expectedSequenceNumber, 0);
+    assert.equal(stream.stats().expectedSequenceNumber, 0);
     setReady(true);
     stream.receive(message(0)); // the resend
     assert.deepEqual(events.slice(2), ["deliver 0", "ack 0", "deliver 1"]);

@@ -2,6 +2,7 @@
 // drop, duplicate and reorder frames, timed by a ManualClock.
 
 import type { ManualClock } from "../../src/clock.js";
+import { seededRandom } from "../../src/testing/seeded-random.js";
 import type { DataChannelTransport, TransportCloseInfo, TransportData } from "../../src/transport.js";
 
 /** A transport whose far side is the test: `inject` delivers a frame, `sent` records what the channel sent. */
@@ -37,18 +38,6 @@ export class ScriptedTransport implements DataChannelTransport {
   get binary(): Uint8Array[] {
     return this.sent.filter((d): d is Uint8Array => typeof d !== "string");
   }
-}
-
-/** Deterministic PRNG (mulberry32) so lossy runs are reproducible from a seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface WireFaults {
