@@ -7,7 +7,7 @@ import type { Duplex } from "node:stream";
 import type { AwsServiceError } from "../protocol/errors.js";
 import type { QueryParams, QueryServiceShape } from "../protocol/query.js";
 import type { XmlObject } from "../protocol/xml.js";
-import type { HttpAnswer } from "./dispatch.js";
+import type { HttpAnswer } from "./http-answer.js";
 import type { IncomingAwsRequest } from "./incoming-request.js";
 import type { SandboxRuntime, ServiceCall } from "./runtime.js";
 
