@@ -3,6 +3,7 @@
 // session preferences. Also their ARNs as IAM sees them and the check of StartSession's Parameters.
 
 import type { SessionPreferences, World } from "../../world/model.js";
+import { preferenceSettings } from "../../world/preference-settings.js";
 
 export const DEFAULT_SESSION_DOCUMENT = "SSM-SessionManagerRunShell";
 
@@ -187,12 +188,7 @@ export function preferencesDocument(preferences: SessionPreferences): SessionDoc
         cloudWatchLogGroupName: "",
         cloudWatchEncryptionEnabled: true,
         cloudWatchStreamingEnabled: false,
-        kmsKeyId: preferences.kmsKeyId,
-        runAsEnabled: preferences.runAsEnabled,
-        runAsDefaultUser: preferences.runAsDefaultUser,
-        idleSessionTimeout: preferences.idleSessionTimeout,
-        maxSessionDuration: preferences.maxSessionDuration,
-        shellProfile: { ...preferences.shellProfile },
+        ...preferenceSettings(preferences),
       },
     },
   };

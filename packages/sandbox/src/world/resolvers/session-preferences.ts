@@ -2,6 +2,7 @@
 // must exist there.
 
 import type { KmsKey, SessionPreferences } from "../model.js";
+import { preferenceSettings } from "../preference-settings.js";
 import { FirstClaims } from "./first-claims.js";
 import type { Path } from "./issue-list.js";
 import { kmsKeyReferenceProblem } from "./kms-keys.js";
@@ -25,15 +26,6 @@ export function resolveSessionPreferences(scope: ResolveScope, kmsKeys: KmsKey[]
       const problem = kmsKeyReferenceProblem(kmsKeys, preferences.kmsKeyId, preferences.account, region);
       if (problem !== undefined) issues.add([...path, "kmsKeyId"], problem);
     }
-    return {
-      account: preferences.account,
-      region,
-      kmsKeyId: preferences.kmsKeyId,
-      runAsEnabled: preferences.runAsEnabled,
-      runAsDefaultUser: preferences.runAsDefaultUser,
-      idleSessionTimeout: preferences.idleSessionTimeout,
-      maxSessionDuration: preferences.maxSessionDuration,
-      shellProfile: preferences.shellProfile,
-    };
+    return { account: preferences.account, region, ...preferenceSettings(preferences) };
   });
 }
