@@ -8,13 +8,10 @@ import type {
   IamGroup,
   IamRole,
   IamUser,
-  Instance,
   KmsKey,
   ManagedPolicy,
-  SessionPreferences,
   World,
 } from "../model.js";
-import { preferenceSettings } from "../preference-settings.js";
 import {
   type AccountInput,
   BASE_WORLD,
@@ -31,98 +28,33 @@ import {
   type WorldDraft,
 } from "./world-draft.js";
 
-function optionalCreated(created: string | undefined): { created?: string } {
-  return created === undefined ? {} : { created };
-}
-
-/** An identity's policies, copied so templates may add to them without touching the base world. */
-function attachedPolicies(identity: IamUser | IamGroup | IamRole) {
-  return { inlinePolicies: { ...identity.inlinePolicies }, managedPolicies: [...identity.managedPolicies] };
-}
+/** A deep copy, so templates may add to the draft without touching the base world. */
+const copy = structuredClone;
 
 function accountInput(account: Account): AccountInput {
   return account.alias === "" ? { id: account.id } : { ...account };
 }
 
-function managedPolicyInput(policy: ManagedPolicy): ManagedPolicyInput {
-  return {
-    name: policy.name,
-    account: policy.account,
-    path: policy.path ?? "/",
-    description: policy.description ?? "",
-    document: policy.document,
-  };
+// Each converter drops what the resolver derives (ARNs, unique ids) and fills what it defaults.
+
+function managedPolicyInput({ arn: _arn, ...policy }: ManagedPolicy): ManagedPolicyInput {
+  return copy({ ...policy, path: policy.path ?? "/", description: policy.description ?? "" });
 }
 
-function userInput(user: IamUser): UserInput {
-  return {
-    name: user.name,
-    account: user.account,
-    path: user.path,
-    ...optionalCreated(user.created),
-    accessKeys: user.accessKeys.map((key) => ({ ...key })),
-    mfaDevices: user.mfaDevices.map((device) => ({ ...device })),
-    tags: { ...user.tags },
-    groups: [...user.groups],
-    ...attachedPolicies(user),
-  };
+function userInput({ userId: _userId, arn: _arn, ...user }: IamUser): UserInput {
+  return copy(user);
 }
 
-function groupInput(group: IamGroup): GroupInput {
-  return {
-    name: group.name,
-    account: group.account,
-    path: group.path ?? "/",
-    ...optionalCreated(group.created),
-    ...attachedPolicies(group),
-  };
+function groupInput({ groupId: _groupId, arn: _arn, ...group }: IamGroup): GroupInput {
+  return copy({ ...group, path: group.path ?? "/" });
 }
 
-function roleInput(role: IamRole): RoleInput {
-  return {
-    name: role.name,
-    account: role.account,
-    path: role.path,
-    description: role.description ?? "",
-    ...optionalCreated(role.created),
-    trust: role.trust,
-    ...attachedPolicies(role),
-    tags: { ...role.tags },
-    maxSessionDuration: role.maxSessionDuration,
-  };
+function roleInput({ roleId: _roleId, arn: _arn, ...role }: IamRole): RoleInput {
+  return copy({ ...role, description: role.description ?? "" });
 }
 
-function kmsKeyInput(key: KmsKey): KmsKeyInput {
-  return {
-    id: key.id,
-    account: key.account,
-    region: key.region,
-    aliases: [...key.aliases],
-    description: key.description,
-    enabled: key.enabled,
-    policy: key.policy,
-  };
-}
-
-function preferencesInput(preferences: SessionPreferences): PreferencesInput {
-  return { account: preferences.account, region: preferences.region, ...preferenceSettings(preferences) };
-}
-
-function instanceInput(instance: Instance): InstanceInput {
-  return {
-    id: instance.id,
-    account: instance.account,
-    region: instance.region,
-    name: instance.name,
-    state: instance.state,
-    platform: instance.platform,
-    role: instance.role,
-    privateIp: instance.privateIp,
-    privateDnsName: instance.privateDnsName,
-    tags: { ...instance.tags },
-    ports: instance.ports.map((port) => ({ ...port })),
-    reachableHosts: [...instance.reachableHosts],
-  };
+function kmsKeyInput({ arn: _arn, ...key }: KmsKey): KmsKeyInput {
+  return copy(key);
 }
 
 function profileInput(profile: ConfigProfile): ProfileInput {
@@ -155,7 +87,7 @@ export function addBaseWorld(draft: WorldDraft, world: World): void {
   addSection(draft, "groups", world.groups, groupInput);
   addSection(draft, "roles", world.roles, roleInput);
   addSection(draft, "kmsKeys", world.kmsKeys, kmsKeyInput);
-  addSection(draft, "sessionPreferences", world.sessionPreferences, preferencesInput);
-  addSection(draft, "instances", world.instances, instanceInput);
+  addSection(draft, "sessionPreferences", world.sessionPreferences, copy<PreferencesInput>);
+  addSection(draft, "instances", world.instances, copy<InstanceInput>);
   addSection(draft, "profiles", world.profiles ?? [], profileInput);
 }

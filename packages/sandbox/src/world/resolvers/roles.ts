@@ -3,33 +3,26 @@
 import { iamArn, uniqueIdFor } from "../ids.js";
 import type { IamRole } from "../model.js";
 import { DEFAULT_CREATED } from "../schema.js";
-import { IamNames } from "./iam-names.js";
-import { checkIdentity } from "./identity-checks.js";
-import type { Path } from "./issue-list.js";
+import { resolveIdentities } from "./identity-sections.js";
 import type { PolicyCatalog } from "./managed-policies.js";
 import type { ResourcePolicyCheck } from "./policy-checks.js";
 import type { ResolveScope } from "./resolve-scope.js";
 
 export function resolveRoles(scope: ResolveScope, catalog: PolicyCatalog): IamRole[] {
-  const names = new IamNames("role", scope.issues);
-  return scope.file.roles.map((role, index) => {
-    const path: Path = ["roles", index];
-    checkIdentity(scope, names, path, role);
-    return {
-      name: role.name,
-      account: role.account,
-      path: role.path,
-      roleId: uniqueIdFor("AROA", role.account, role.name),
-      arn: iamArn(role.account, "role", role.path, role.name),
-      trust: role.trust,
-      inlinePolicies: role.inlinePolicies,
-      managedPolicies: catalog.attachable(role.managedPolicies, role.account, [...path, "managedPolicies"]),
-      tags: role.tags,
-      maxSessionDuration: role.maxSessionDuration,
-      created: role.created ?? DEFAULT_CREATED,
-      description: role.description,
-    };
-  });
+  return resolveIdentities(scope, "roles", "role", scope.file.roles, (role, path) => ({
+    name: role.name,
+    account: role.account,
+    path: role.path,
+    roleId: uniqueIdFor("AROA", role.account, role.name),
+    arn: iamArn(role.account, "role", role.path, role.name),
+    trust: role.trust,
+    inlinePolicies: role.inlinePolicies,
+    managedPolicies: catalog.attachable(role.managedPolicies, role.account, [...path, "managedPolicies"]),
+    tags: role.tags,
+    maxSessionDuration: role.maxSessionDuration,
+    created: role.created ?? DEFAULT_CREATED,
+    description: role.description,
+  }));
 }
 
 /** A trust policy may only name principals that exist, so it is checked once all users and roles are known. */

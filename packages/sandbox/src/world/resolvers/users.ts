@@ -3,8 +3,7 @@
 import { iamArn, uniqueIdFor } from "../ids.js";
 import type { IamGroup, IamUser } from "../model.js";
 import { DEFAULT_CREATED, type WorldFile } from "../schema.js";
-import { IamNames } from "./iam-names.js";
-import { checkIdentity } from "./identity-checks.js";
+import { resolveIdentities } from "./identity-sections.js";
 import { type Path, unknownMessage } from "./issue-list.js";
 import type { PolicyCatalog } from "./managed-policies.js";
 import type { ResolveScope } from "./resolve-scope.js";
@@ -26,19 +25,15 @@ function checkGroups(scope: ResolveScope, user: UserInput, path: Path, groups: I
 }
 
 export function resolveUsers(scope: ResolveScope, catalog: PolicyCatalog, groups: IamGroup[]): IamUser[] {
-  const names = new IamNames("user", scope.issues);
   const credentials = new UserCredentials(scope.issues);
-  return scope.file.users.map((user, index) => {
-    const path: Path = ["users", index];
-    checkIdentity(scope, names, path, user);
-    const arn = iamArn(user.account, "user", user.path, user.name);
+  return resolveIdentities(scope, "users", "user", scope.file.users, (user, path, index) => {
     checkGroups(scope, user, path, groups);
     return {
       name: user.name,
       account: user.account,
       path: user.path,
       userId: uniqueIdFor("AIDA", user.account, user.name),
-      arn,
+      arn: iamArn(user.account, "user", user.path, user.name),
       accessKeys: credentials.accessKeys(user, index),
       mfaDevices: credentials.mfaDevices(user, index),
       tags: user.tags,
