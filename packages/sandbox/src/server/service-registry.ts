@@ -35,6 +35,23 @@ export interface QueryServiceDefinition extends ServiceBase {
   xmlDialect?: QueryXmlDialect;
 }
 
+/**
+ * A query service in STS/IAM's layout, whose XML namespace follows AWS's convention for them:
+ * `https://<signing name>.amazonaws.com/doc/<version>/`.
+ */
+export function awsQueryService(
+  signingName: string,
+  version: string,
+  parts: Pick<QueryServiceDefinition, "admit" | "actions">,
+): QueryServiceDefinition {
+  return {
+    signingName,
+    protocol: "query",
+    shape: { xmlns: `https://${signingName}.amazonaws.com/doc/${version}/`, version },
+    ...parts,
+  };
+}
+
 /** Writes a query service's success and error documents when they differ from STS/IAM's layout. */
 export interface QueryXmlDialect {
   result(action: string, result: XmlObject | undefined, requestId: string): string;
