@@ -259,6 +259,26 @@ export function resolveParameters(
   return { values, problems };
 }
 
+/** A Session document as one session uses it (what the session's record keeps of it). */
+export interface DocumentInUse {
+  documentName: string;
+  sessionType: SessionType;
+  /** Parameters after defaults, one value each. */
+  parameters: Record<string, string>;
+  /** The document's properties with the parameters filled in (port, host, commands, …). */
+  properties: Record<string, unknown>;
+}
+
+/** The document with the parameter values `resolveParameters` accepted. */
+export function documentInUse(document: SessionDocument, values: Record<string, string>): DocumentInUse {
+  return {
+    documentName: document.name,
+    sessionType: document.sessionType,
+    parameters: values,
+    properties: resolvedProperties(document, values),
+  };
+}
+
 /** The document's `properties` with `{{ name }}` replaced by the parameter values. */
 export function resolvedProperties(
   document: SessionDocument,

@@ -7,7 +7,7 @@ import type { Caller } from "../../auth/caller.js";
 import type { SandboxRuntime } from "../../server/runtime.js";
 import { ServiceRecord } from "../../state/service-record.js";
 import type { SessionPreferences } from "../../world/model.js";
-import type { SessionType } from "./session-documents.js";
+import type { DocumentInUse } from "./session-documents.js";
 
 export type SessionStatus =
   | "Connecting"
@@ -34,18 +34,13 @@ export interface SessionPrincipal {
   tags: Record<string, string>;
 }
 
-export interface SessionRecord {
+/** A session as state.json keeps it: the document it uses (name, type, parameters, properties) and the rest. */
+export interface SessionRecord extends DocumentInUse {
   sessionId: string;
   account: string;
   region: string;
   /** The target exactly as StartSession got it (the KMS encryption context uses it). */
   target: string;
-  documentName: string;
-  sessionType: SessionType;
-  /** Parameters after defaults, one value each. */
-  parameters: Record<string, string>;
-  /** The document's properties with the parameters filled in (port, host, commands, …). */
-  properties: Record<string, unknown>;
   reason?: string;
   principal: SessionPrincipal;
   /** The preferences in force when the session started (KMS key, Run As, timeouts, shell profile). */
