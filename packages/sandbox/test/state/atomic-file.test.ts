@@ -1,22 +1,13 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { writeFileAtomic } from "../../src/state/atomic-file.js";
-
-function withDir(run: (dir: string) => void): void {
-  const dir = mkdtempSync(join(tmpdir(), "tobira-atomic-"));
-  try {
-    run(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+import { withTempFolder } from "./temp-folder.js";
 
 describe("writeFileAtomic", () => {
   it("replaces the content whole, 0600 unless told otherwise, whatever the umask", () => {
-    withDir((dir) => {
+    withTempFolder((dir) => {
       const path = join(dir, "state.json");
       const umask = process.umask(0o077);
       try {
@@ -34,7 +25,7 @@ describe("writeFileAtomic", () => {
   });
 
   it("leaves neither a temp file nor a changed target when the rename fails", () => {
-    withDir((dir) => {
+    withTempFolder((dir) => {
       mkdirSync(join(dir, "occupied"));
       mkdirSync(join(dir, "occupied", "inside"));
       assert.throws(() => writeFileAtomic(join(dir, "occupied"), "x"));
