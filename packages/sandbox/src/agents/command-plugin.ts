@@ -7,6 +7,7 @@ import { OutputPump } from "./output-pump.js";
 import { sessionEnvironment } from "./run-as.js";
 import {
   linuxProperties,
+  missingCommandsRefusal,
   type PluginContext,
   type RunningPlugin,
   type SessionPlugin,
@@ -80,11 +81,6 @@ function start(context: PluginContext): RunningPlugin {
 }
 
 export const nonInteractiveCommandPlugin: SessionPlugin = {
-  refusal(session) {
-    const commands = linuxProperties(session).commands;
-    return typeof commands === "string" && commands.trim() !== ""
-      ? undefined
-      : `Document ${session.documentName} has no linux commands to run.`;
-  },
+  refusal: missingCommandsRefusal,
   start,
 };

@@ -7,6 +7,7 @@ import { OutputPump } from "./output-pump.js";
 import { sessionEnvironment } from "./run-as.js";
 import {
   linuxProperties,
+  missingCommandsRefusal,
   type PluginContext,
   type RunningPlugin,
   type SessionPlugin,
@@ -103,12 +104,7 @@ export const shellPlugin: SessionPlugin = {
 
 /** AWS-StartInteractiveCommand (InteractiveCommands): the command in a terminal; its end ends the session. */
 export const interactiveCommandPlugin: SessionPlugin = {
-  refusal(session) {
-    const commands = linuxProperties(session).commands;
-    return typeof commands === "string" && commands.trim() !== ""
-      ? undefined
-      : `Document ${session.documentName} has no linux commands to run.`;
-  },
+  refusal: missingCommandsRefusal,
   start(context) {
     const commands = String(linuxProperties(context.session).commands);
     return startPty(context, context.options.commandShell, ["-c", commands], "");

@@ -42,6 +42,14 @@ export function linuxProperties(session: SessionRecord): Record<string, unknown>
   return linux !== null && typeof linux === "object" ? (linux as Record<string, unknown>) : {};
 }
 
+/** The refusal of a command session (interactive or not) whose document gives no linux commands to run. */
+export function missingCommandsRefusal(session: SessionRecord): string | undefined {
+  const commands = linuxProperties(session).commands;
+  return typeof commands === "string" && commands.trim() !== ""
+    ? undefined
+    : `Document ${session.documentName} has no linux commands to run.`;
+}
+
 /** 128 + signal number, as a shell reports a process killed by a signal. */
 export function signalExitCode(signal: NodeJS.Signals | number | null | undefined): number {
   if (typeof signal === "number") return signal > 0 ? 128 + signal : 0;

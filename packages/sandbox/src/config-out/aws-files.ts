@@ -2,8 +2,8 @@
 
 import { chmodSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomic } from "../state/atomic-file.js";
 import type { ConfigProfile, IamUser, World } from "../world/model.js";
-import { writeFileAtomic } from "./atomic-write.js";
 
 export interface AwsFilePaths {
   configPath: string;

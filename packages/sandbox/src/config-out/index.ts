@@ -1,6 +1,5 @@
 // What the sandbox writes for AWS tools: the config and shared-credentials files.
 
-export { writeFileAtomic } from "./atomic-write.js";
 export {
   type AwsFilePaths,
   profilesOf,

@@ -5,7 +5,8 @@
 import { randomUUID } from "node:crypto";
 import { encodeChannelClosedFrame, encodePublicationFrame, MessageType } from "@tobira/session";
 import type { WebSocket } from "ws";
-import type { AgentSession, AgentSessionOutcome, InstanceAgent } from "../agents/instance-agent.js";
+import type { AgentSession, AgentSessionOutcome } from "../agents/agent-session.js";
+import type { InstanceAgent } from "../agents/instance-agent.js";
 import type { SandboxRuntime } from "../server/runtime.js";
 import { type SessionRecord, setSessionStatus } from "../services/ssm/session-store.js";
 import { messageTypeOf } from "./frame-peek.js";

@@ -1,6 +1,7 @@
-// Builds XML text from plain objects the way the query protocol lays out results (lists as <member> items).
+// Builds XML text from plain objects the way AWS's XML protocols lay out results: objects nest as elements,
+// lists are repeated item elements (<member> in the query protocol, <item> in EC2's).
 
-/** A value the builder can write: scalars become text, arrays become <member> lists, objects nest. */
+/** A value the builder can write: scalars become text, arrays become item lists, objects nest. */
 export type XmlValue = string | number | boolean | undefined | XmlValue[] | XmlObject;
 export interface XmlObject {
   [element: string]: XmlValue;
@@ -19,23 +20,36 @@ export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 
-function writeValue(value: XmlValue): string {
-  if (value === undefined) return "";
-  if (Array.isArray(value)) return value.map((item) => element("member", item)).join("");
-  if (typeof value === "object") return writeObject(value);
-  return escapeXml(String(value));
+/** Writes elements for one protocol's list layout, named by the element each list item gets. */
+export class XmlWriter {
+  constructor(private readonly listItem: "member" | "item") {}
+
+  /** `<name>…</name>`; nothing for an undefined value. */
+  element(name: string, value: XmlValue): string {
+    if (value === undefined) return "";
+    return `<${name}>${this.value(value)}</${name}>`;
+  }
+
+  /** Writes each property as an element, in insertion order; undefined properties are left out. */
+  object(object: XmlObject): string {
+    return Object.entries(object)
+      .map(([name, value]) => this.element(name, value))
+      .join("");
+  }
+
+  private value(value: XmlValue): string {
+    if (value === undefined) return "";
+    if (Array.isArray(value)) return value.map((item) => this.element(this.listItem, item)).join("");
+    if (typeof value === "object") return this.object(value);
+    return escapeXml(String(value));
+  }
 }
 
-function element(name: string, value: XmlValue): string {
-  if (value === undefined) return "";
-  return `<${name}>${writeValue(value)}</${name}>`;
-}
+const QUERY_XML = new XmlWriter("member");
 
-/** Writes each property as an element, in insertion order; undefined properties are left out. */
+/** Writes each property as an element in the query protocol's layout (lists as <member> items). */
 export function writeObject(object: XmlObject): string {
-  return Object.entries(object)
-    .map(([name, value]) => element(name, value))
-    .join("");
+  return QUERY_XML.object(object);
 }
 
 /** One root element with an xmlns attribute around the object's elements. */

@@ -7,7 +7,7 @@ import type { Duplex } from "node:stream";
 import type { AwsServiceError } from "../protocol/errors.js";
 import type { QueryParams, QueryServiceShape } from "../protocol/query.js";
 import type { XmlObject } from "../protocol/xml.js";
-import type { HttpAnswer } from "./dispatch.js";
+import type { HttpAnswer } from "./http-answer.js";
 import type { IncomingAwsRequest } from "./incoming-request.js";
 import type { SandboxRuntime, ServiceCall } from "./runtime.js";
 
@@ -33,6 +33,23 @@ export interface QueryServiceDefinition extends ServiceBase {
   actions: Record<string, QueryAction>;
   /** EC2 lays out its XML its own way (no `…Result` wrapper, `<item>` lists, `<Response><Errors>`). */
   xmlDialect?: QueryXmlDialect;
+}
+
+/**
+ * A query service in STS/IAM's layout, whose XML namespace follows AWS's convention for them:
+ * `https://<signing name>.amazonaws.com/doc/<version>/`.
+ */
+export function awsQueryService(
+  signingName: string,
+  version: string,
+  parts: Pick<QueryServiceDefinition, "admit" | "actions">,
+): QueryServiceDefinition {
+  return {
+    signingName,
+    protocol: "query",
+    shape: { xmlns: `https://${signingName}.amazonaws.com/doc/${version}/`, version },
+    ...parts,
+  };
 }
 
 /** Writes a query service's success and error documents when they differ from STS/IAM's layout. */

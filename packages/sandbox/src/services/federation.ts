@@ -14,7 +14,7 @@ import type { AuditFacts } from "../audit/audit-log.js";
 import { lookupAccessKey } from "../auth/credential-lookup.js";
 import { AwsServiceError } from "../protocol/errors.js";
 import { parseFormEncoded } from "../protocol/query.js";
-import type { HttpAnswer } from "../server/dispatch.js";
+import type { HttpAnswer } from "../server/http-answer.js";
 import { headerValue, type IncomingAwsRequest } from "../server/incoming-request.js";
 import type { SandboxRuntime } from "../server/runtime.js";
 import type { HttpRoute } from "../server/service-registry.js";

@@ -8,7 +8,7 @@ import { AwsServiceError } from "../protocol/errors.js";
 import type { QueryParams } from "../protocol/query.js";
 import type { XmlObject } from "../protocol/xml.js";
 import type { ServiceCall } from "../server/runtime.js";
-import type { QueryServiceDefinition } from "../server/service-registry.js";
+import { awsQueryService, type QueryServiceDefinition } from "../server/service-registry.js";
 import type { AccessKey, IamUser } from "../world/model.js";
 import { authorize, refuse } from "./authorize.js";
 import { ParamValidator } from "./param-validation.js";
@@ -159,10 +159,7 @@ function listMfaDevices(call: ServiceCall, params: QueryParams): XmlObject {
   };
 }
 
-export const iamService: QueryServiceDefinition = {
-  signingName: "iam",
-  protocol: "query",
-  shape: { xmlns: "https://iam.amazonaws.com/doc/2010-05-08/", version: "2010-05-08" },
+export const iamService: QueryServiceDefinition = awsQueryService("iam", "2010-05-08", {
   admit: admitIamCall,
   actions: {
     GetUser: getUser,
@@ -172,4 +169,4 @@ export const iamService: QueryServiceDefinition = {
     DeleteAccessKey: deleteAccessKey,
     ListMFADevices: listMfaDevices,
   },
-};
+});

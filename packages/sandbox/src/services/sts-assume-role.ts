@@ -120,39 +120,41 @@ function authorizeOnRole(
   });
 }
 
-export function assumeRole(call: ServiceCall, params: QueryParams): XmlObject {
-  const request = readRequest(params);
-  const { caller } = call;
-  const duration = request.duration ?? ROLE_SESSION_DEFAULT_SECONDS;
-  // Any AssumeRole made with temporary credentials (an assumed role, or GetSessionToken's) counts as role
-  // chaining for the duration: capped at one hour, and asking for more is an error.
-  if (caller.credential !== "long-term" && duration > ROLE_CHAIN_MAX_SECONDS) {
+/**
+ * Any AssumeRole made with temporary credentials (an assumed role, or GetSessionToken's) counts as role
+ * chaining for the duration: capped at one hour, and asking for more is an error.
+ */
+function checkChainDuration(call: ServiceCall, duration: number): void {
+  if (call.caller.credential !== "long-term" && duration > ROLE_CHAIN_MAX_SECONDS) {
     throw refuse(
       call,
       new AwsServiceError("ValidationError", ROLE_CHAIN_LIMIT_MESSAGE, 400),
       `DurationSeconds ${duration} with temporary credentials (limit ${ROLE_CHAIN_MAX_SECONDS})`,
     );
   }
-  const mfaInRequest = checkMfaCode(call, request.serial, request.code);
-  const inherited = inheritedTransitiveTags(call, request);
-  const sessionTags = { ...inherited, ...request.tags };
-  const context = stsContext(call, request, mfaInRequest, sessionTags);
+}
 
-  const role = findRoleByArn(call.runtime.world, request.roleArn);
-  if (!role) {
-    // AWS answers a role that does not exist like one the caller may not assume.
-    call.audit.decision = "ImplicitDeny";
-    call.audit.reason = `sts:AssumeRole on ${request.roleArn}: the role does not exist`;
-    throw new AwsServiceError(
-      "AccessDenied",
-      `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${request.roleArn}`,
-      403,
-    );
-  }
-  if (Object.keys(sessionTags).length > 0) authorizeOnRole(call, role, "sts:TagSession", context);
-  if (request.sourceIdentity !== undefined) authorizeOnRole(call, role, "sts:SetSourceIdentity", context);
-  authorizeOnRole(call, role, "sts:AssumeRole", context);
+/** AWS answers a role that does not exist like one the caller may not assume. */
+function roleToAssume(call: ServiceCall, roleArn: string): IamRole {
+  const role = findRoleByArn(call.runtime.world, roleArn);
+  if (role) return role;
+  call.audit.decision = "ImplicitDeny";
+  call.audit.reason = `sts:AssumeRole on ${roleArn}: the role does not exist`;
+  throw new AwsServiceError(
+    "AccessDenied",
+    `User: ${call.caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+    403,
+  );
+}
 
+/** The role's limits, checked once the caller may assume it: its maximum duration, an unchanged source identity. */
+function checkRoleLimits(
+  call: ServiceCall,
+  role: IamRole,
+  request: AssumeRoleRequest,
+  duration: number,
+): void {
+  const { caller } = call;
   if (duration > role.maxSessionDuration) {
     throw refuse(
       call,
@@ -175,7 +177,23 @@ export function assumeRole(call: ServiceCall, params: QueryParams): XmlObject {
       "SourceIdentity differs from the calling session's",
     );
   }
+}
 
+/** The session tags the new session gets: inherited transitive ones, then the request's. */
+interface SessionTags {
+  inherited: Record<string, string>;
+  all: Record<string, string>;
+}
+
+function assumedRoleResult(
+  call: ServiceCall,
+  role: IamRole,
+  request: AssumeRoleRequest,
+  tags: SessionTags,
+  mfaInRequest: boolean,
+  duration: number,
+): XmlObject {
+  const { caller } = call;
   const mfaAt = mfaInRequest ? call.now : caller.mfaAuthenticatedAtMs;
   if (mfaAt !== undefined) call.audit.mfa = true;
   const sourceIdentity = caller.sourceIdentity ?? request.sourceIdentity;
@@ -188,8 +206,8 @@ export function assumeRole(call: ServiceCall, params: QueryParams): XmlObject {
       sessionName: request.sessionName,
       mfaAuthenticatedAt: mfaAt !== undefined ? new Date(mfaAt).toISOString() : undefined,
       // Session tags (passed or inherited) override the role's own tags.
-      tags: { ...role.tags, ...sessionTags },
-      transitiveTagKeys: [...new Set([...Object.keys(inherited), ...request.transitiveTagKeys])],
+      tags: { ...role.tags, ...tags.all },
+      transitiveTagKeys: [...new Set([...Object.keys(tags.inherited), ...request.transitiveTagKeys])],
       sourceIdentity,
       sessionPolicy: request.policy,
       roleChain: caller.type === "AssumedRole",
@@ -205,4 +223,20 @@ export function assumeRole(call: ServiceCall, params: QueryParams): XmlObject {
   };
   if (sourceIdentity !== undefined) result.SourceIdentity = sourceIdentity;
   return result;
+}
+
+export function assumeRole(call: ServiceCall, params: QueryParams): XmlObject {
+  const request = readRequest(params);
+  const duration = request.duration ?? ROLE_SESSION_DEFAULT_SECONDS;
+  checkChainDuration(call, duration);
+  const mfaInRequest = checkMfaCode(call, request.serial, request.code);
+  const inherited = inheritedTransitiveTags(call, request);
+  const tags: SessionTags = { inherited, all: { ...inherited, ...request.tags } };
+  const context = stsContext(call, request, mfaInRequest, tags.all);
+  const role = roleToAssume(call, request.roleArn);
+  if (Object.keys(tags.all).length > 0) authorizeOnRole(call, role, "sts:TagSession", context);
+  if (request.sourceIdentity !== undefined) authorizeOnRole(call, role, "sts:SetSourceIdentity", context);
+  authorizeOnRole(call, role, "sts:AssumeRole", context);
+  checkRoleLimits(call, role, request, duration);
+  return assumedRoleResult(call, role, request, tags, mfaInRequest, duration);
 }

@@ -2,7 +2,7 @@
 
 import { AwsServiceError } from "../protocol/errors.js";
 import type { ServiceCall } from "../server/runtime.js";
-import type { QueryServiceDefinition } from "../server/service-registry.js";
+import { awsQueryService, type QueryServiceDefinition } from "../server/service-registry.js";
 import { allowWithoutPolicy, refuse } from "./authorize.js";
 import { assumeRole } from "./sts-assume-role.js";
 import { getFederationToken, getSessionToken } from "./sts-session-token.js";
@@ -25,10 +25,7 @@ function admitStsCall(call: ServiceCall): void {
   }
 }
 
-export const stsService: QueryServiceDefinition = {
-  signingName: "sts",
-  protocol: "query",
-  shape: { xmlns: "https://sts.amazonaws.com/doc/2011-06-15/", version: "2011-06-15" },
+export const stsService: QueryServiceDefinition = awsQueryService("sts", "2011-06-15", {
   admit: admitStsCall,
   actions: {
     GetCallerIdentity: (call) => {
@@ -40,4 +37,4 @@ export const stsService: QueryServiceDefinition = {
     AssumeRole: assumeRole,
     GetFederationToken: getFederationToken,
   },
-};
+});

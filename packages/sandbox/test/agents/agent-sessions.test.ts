@@ -2,9 +2,17 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { DescribeSessionsCommand } from "@aws-sdk/client-ssm";
 import { findOsAccount } from "../../src/agents/os-users.js";
-import { openSession } from "../gateway/session-client.js";
+import type { SessionPreferences, World } from "../../src/world/model.js";
+import { closedByAgent, openCommandSession, openSession } from "../gateway/session-client.js";
 import { startTestSandbox, type TestSandbox } from "../server/sandbox-fixture.js";
-import { clients, operatorRoles, WEB_A, WEB_B } from "../ssm/workload-clients.js";
+import {
+  clients,
+  type Operator,
+  operatorRoles,
+  operatorSuite,
+  WEB_A,
+  WEB_B,
+} from "../ssm/workload-clients.js";
 import {
   allowNonInteractiveCommands,
   instanceRoleWithoutDecrypt,
@@ -12,35 +20,28 @@ import {
   worldWith,
 } from "./agent-worlds.js";
 
-type Operator = Awaited<ReturnType<typeof operatorOf>>;
+function noShellProfile(p: SessionPreferences): void {
+  p.shellProfile.linux = "";
+}
 
-/** alice → MFA → project-a-operator, once per sandbox (a TOTP code is accepted once). */
-async function operatorOf(t: TestSandbox) {
-  const credentials = (await operatorRoles(t, "alice", ["project-a-operator"]))["project-a-operator"]!;
-  return { credentials, ...clients(t, credentials) };
+/** Session preferences without KMS; `change` sets the rest (by default, no shell profile either). */
+function kmsOff(change: (p: SessionPreferences) => void = noShellProfile): (world: World) => void {
+  return preferences((p) => {
+    p.kmsKeyId = "";
+    change(p);
+  });
 }
 
 describe("agent sessions with KMS off (unsigned upgrade, as older plugins dial)", () => {
-  let t: TestSandbox;
-  let op: Operator;
-  before(async () => {
-    t = await startTestSandbox({
-      world: worldWith((world) => {
-        preferences((p) => {
-          p.kmsKeyId = "";
-          p.shellProfile.linux = "";
-        })(world);
-        allowNonInteractiveCommands(world);
-      }),
-    });
-  });
-  after(() => t.dispose());
-  before(async () => {
-    op = await operatorOf(t);
+  const suite = operatorSuite({
+    world: worldWith((world) => {
+      kmsOff()(world);
+      allowNonInteractiveCommands(world);
+    }),
   });
 
   it("starts a plain shell with no handshake; the Run As note comes first when the user cannot be switched to", async () => {
-    const session = await openSession({ ...op, signed: false, start: { Target: WEB_A } });
+    const session = await openSession({ ...suite.op, signed: false, start: { Target: WEB_A } });
     const info = await session.ready;
     assert.equal(info.handshake, false);
     assert.equal(info.encrypted, false);
@@ -51,24 +52,19 @@ describe("agent sessions with KMS off (unsigned upgrade, as older plugins dial)"
       assert.match(output, /^\[tobira sandbox\] Run As os-user1: the OS user os-user1 does not exist here/);
     }
     await session.channel.sendInput(Buffer.from("exit\r"));
-    const end = await session.ended;
-    assert.equal(end.reason, "channel-closed");
+    await closedByAgent(session);
     assert.equal(session.exitCode(), 0);
   });
 
   it("runs a non-interactive command with stdout and stderr apart and its exit code", async () => {
-    const session = await openSession({
-      ...op,
-      start: {
-        Target: WEB_A,
-        DocumentName: "AWS-StartNonInteractiveCommand",
-        Parameters: { command: ["echo out-line; echo err-line >&2; printf 'x%.0s' $(seq 1 3000); exit 7"] },
-      },
-    });
+    const session = await openCommandSession(
+      suite.op,
+      WEB_A,
+      "echo out-line; echo err-line >&2; printf 'x%.0s' $(seq 1 3000); exit 7",
+    );
     const info = await session.ready;
     assert.equal(info.sessionType, "NonInteractiveCommands");
-    const end = await session.ended;
-    assert.equal(end.reason, "channel-closed");
+    await closedByAgent(session);
     assert.equal(session.exitCode(), 7);
     assert.equal(session.output(), `out-line\n${"x".repeat(3000)}`);
     assert.equal(session.stderr(), "err-line\n");
@@ -76,20 +72,12 @@ describe("agent sessions with KMS off (unsigned upgrade, as older plugins dial)"
 });
 
 describe("agent sessions: the instance role may not kms:Decrypt", () => {
-  let t: TestSandbox;
-  let op: Operator;
-  before(async () => {
-    t = await startTestSandbox({ world: worldWith(instanceRoleWithoutDecrypt) });
-  });
-  after(() => t.dispose());
-  before(async () => {
-    op = await operatorOf(t);
-  });
+  const suite = operatorSuite({ world: worldWith(instanceRoleWithoutDecrypt) });
 
   it("fails the session with the article's text, and the audit shows the denied Decrypt", async () => {
+    const { t, op } = suite;
     const session = await openSession({ ...op, start: { Target: WEB_A } });
-    const end = await session.ended;
-    assert.equal(end.reason, "channel-closed");
+    const end = await closedByAgent(session);
     assert.match(
       end.output ?? "",
       /^Encountered error while initiating handshake\. Fetching data key failed: Unable to retrieve data key, Error when decrypting data key AccessDeniedException: The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access\.\n\tstatus code: 400, request id: [0-9a-f-]{36}$/,
@@ -105,30 +93,20 @@ describe("agent sessions: the instance role may not kms:Decrypt", () => {
 });
 
 describe("agent sessions: idle timeout from the preferences", () => {
-  let t: TestSandbox;
-  let op: Operator;
-  before(async () => {
-    t = await startTestSandbox({
-      world: worldWith(
-        preferences((p) => {
-          p.kmsKeyId = "";
-          p.idleSessionTimeout = "1";
-        }),
-      ),
-      // One preference minute lasts 300 ms here, so the 1-minute idle timeout fires quickly.
-      agents: { preferenceMinuteMs: 300 },
-    });
-  });
-  after(() => t.dispose());
-  before(async () => {
-    op = await operatorOf(t);
+  const suite = operatorSuite({
+    world: worldWith(
+      kmsOff((p) => {
+        p.idleSessionTimeout = "1";
+      }),
+    ),
+    // One preference minute lasts 300 ms here, so the 1-minute idle timeout fires quickly.
+    agents: { preferenceMinuteMs: 300 },
   });
 
   it("terminates an idle shell with a message", async () => {
-    const session = await openSession({ ...op, start: { Target: WEB_A } });
+    const session = await openSession({ ...suite.op, start: { Target: WEB_A } });
     await session.ready;
-    const end = await session.ended;
-    assert.equal(end.reason, "channel-closed");
+    const end = await closedByAgent(session);
     assert.match(end.output ?? "", /was idle for 1 minute \(idleSessionTimeout\) and was terminated/);
     assert.match(session.output(), /was idle for 1 minute/);
   });
@@ -143,10 +121,7 @@ describe("agent sessions: Run As", () => {
   before(async () => {
     t = await startTestSandbox({
       world: worldWith((world) => {
-        preferences((p) => {
-          p.kmsKeyId = "";
-          p.shellProfile.linux = "";
-        })(world);
+        kmsOff()(world);
         for (const role of world.roles) {
           if (role.name === "project-a-operator") role.tags.SSMSessionRunAs = "nobody";
           if (role.name === "project-b-operator") role.tags.SSMSessionRunAs = "root";
@@ -162,16 +137,13 @@ describe("agent sessions: Run As", () => {
   it("really switches to an existing OS user when the sandbox runs as root", {
     skip: !canSwitch,
   }, async () => {
-    const session = await openSession({
-      ...a,
-      start: {
-        Target: WEB_A,
-        DocumentName: "AWS-StartInteractiveCommand",
-        Parameters: { command: ["echo uid=$(id -u) gid=$(id -g) user=$USER home=$HOME; exit 5"] },
-      },
-    });
-    const end = await session.ended;
-    assert.equal(end.reason, "channel-closed");
+    const session = await openCommandSession(
+      a,
+      WEB_A,
+      "echo uid=$(id -u) gid=$(id -g) user=$USER home=$HOME; exit 5",
+      "AWS-StartInteractiveCommand",
+    );
+    await closedByAgent(session);
     assert.match(
       session.output(),
       new RegExp(`uid=${nobody!.uid} gid=${nobody!.gid} user=nobody home=${nobody!.home}`),
@@ -182,42 +154,26 @@ describe("agent sessions: Run As", () => {
 
   it("never runs a session as root, whatever the tag says", async () => {
     const session = await openSession({ ...b, start: { Target: WEB_B } });
-    const end = await session.ended;
-    assert.equal(end.reason, "channel-closed");
+    const end = await closedByAgent(session);
     assert.match(end.output ?? "", /^Unable to start the session: Run As never allows the root user\.$/);
   });
 });
 
 describe("agent sessions: maximum session duration from the preferences", () => {
-  let t: TestSandbox;
-  let op: Operator;
-  before(async () => {
-    t = await startTestSandbox({
-      world: worldWith((world) => {
-        preferences((p) => {
-          p.kmsKeyId = "";
-          p.idleSessionTimeout = "60";
-          p.maxSessionDuration = "1";
-        })(world);
-        allowNonInteractiveCommands(world);
-      }),
-      agents: { preferenceMinuteMs: 300 },
-    });
-    op = await operatorOf(t);
+  const suite = operatorSuite({
+    world: worldWith((world) => {
+      kmsOff((p) => {
+        p.idleSessionTimeout = "60";
+        p.maxSessionDuration = "1";
+      })(world);
+      allowNonInteractiveCommands(world);
+    }),
+    agents: { preferenceMinuteMs: 300 },
   });
-  after(() => t.dispose());
 
   it("ends a command that outlives maxSessionDuration, saying so on stderr and in channel_closed", async () => {
-    const session = await openSession({
-      ...op,
-      start: {
-        Target: WEB_A,
-        DocumentName: "AWS-StartNonInteractiveCommand",
-        Parameters: { command: ["echo started; sleep 30; echo never"] },
-      },
-    });
-    const end = await session.ended;
-    assert.equal(end.reason, "channel-closed");
+    const session = await openCommandSession(suite.op, WEB_A, "echo started; sleep 30; echo never");
+    const end = await closedByAgent(session);
     assert.match(end.output ?? "", /reached the maximum session duration of 1 minute \(maxSessionDuration\)/);
     assert.equal(session.output(), "started\n");
     assert.match(session.stderr(), /maximum session duration/);

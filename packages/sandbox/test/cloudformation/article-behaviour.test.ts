@@ -290,7 +290,7 @@ function cases(): Case[] {
   const p2 = asRole(loaded.project2Role, "operator2");
   const { project1, project2, untagged } = loaded.instances;
   const withRole = (
-    who: typeof p1,
+    who: Pick<typeof p1, "principal" | "context" | "identityPolicies">,
     name: string,
     action: string,
     resource: string,
@@ -315,15 +315,7 @@ function cases(): Case[] {
     resource: string,
     expected: Decision,
     context: RequestContextValues = {},
-  ): Case => ({
-    name,
-    action,
-    resource,
-    principal: who.principal,
-    context: { ...who.context, ...context },
-    identityPolicies: who.identityPolicies,
-    expected,
-  });
+  ): Case => withRole(who, name, action, resource, context, expected);
   const key = world.kmsKeys[0]!;
   const keyPolicy = { name: key.arn, document: key.policy };
   const trust = (role: IamRole): NamedPolicy => ({ name: role.arn, document: role.trust });

@@ -1,37 +1,32 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { encodeFrame, newMessageId } from "@tobira/session";
 import { messageTypeOf } from "../../src/gateway/frame-peek.js";
 import { FrameRateLimit } from "../../src/gateway/frame-rate-limit.js";
 import { createMemoryLink } from "../../src/gateway/memory-link.js";
 import { sessionIdOfPath } from "../../src/gateway/upgrade-request.js";
 
-/** The worked frame of ssm-protocol.md §2.5, byte for byte. */
-const WORKED_FRAME = Buffer.from(
-  [
-    "00 00 00 74 69 6e 70 75 74 5f 73 74 72 65 61 6d",
-    "5f 64 61 74 61 20 20 20 20 20 20 20 20 20 20 20",
-    "20 20 20 20 00 00 00 01 00 00 01 8b cf e5 68 00",
-    "00 00 00 00 00 00 00 01 00 00 00 00 00 00 00 00",
-    "a3 de 28 2f 47 8b a6 e6 81 2e f3 4f 87 bd 44 9e",
-    "d5 3c a1 ea 7d ce 87 c1 14 32 05 2a 85 50 ed 26",
-    "15 cf 71 5c a8 43 c8 97 10 ed 83 32 5b 69 1c ba",
-    "00 00 00 03 00 00 00 15 7b 22 63 6f 6c 73 22 3a",
-    "38 30 2c 22 72 6f 77 73 22 3a 32 34 7d",
-  ]
-    .join(" ")
-    .split(" ")
-    .map((h) => Number.parseInt(h, 16)),
+/** A client's keystrokes as the session codec frames them: what the gateway peeks at while relaying. */
+const INPUT_FRAME = Buffer.from(
+  encodeFrame({
+    messageType: "input_stream_data",
+    sequenceNumber: 7,
+    flags: 0,
+    payloadType: 1,
+    payload: Buffer.from("ls\r"),
+    messageId: newMessageId(),
+    createdDate: Date.now(),
+  }),
 );
 
 describe("gateway relay parts", () => {
-  it("reads the MessageType of the §2.5 frame, and of NUL-padded ones", () => {
-    assert.equal(WORKED_FRAME.length, 141);
-    assert.equal(messageTypeOf(WORKED_FRAME), "input_stream_data");
-    const nulPadded = Buffer.from(WORKED_FRAME);
+  it("reads the MessageType of a space-padded frame from the codec, and of NUL-padded ones", () => {
+    assert.equal(messageTypeOf(INPUT_FRAME), "input_stream_data");
+    const nulPadded = Buffer.from(INPUT_FRAME);
     nulPadded.fill(0, 4, 36);
     nulPadded.write("acknowledge", 36 - "acknowledge".length, "latin1"); // left-padded with NULs
     assert.equal(messageTypeOf(nulPadded), "acknowledge");
-    assert.equal(messageTypeOf(WORKED_FRAME.subarray(0, 20)), "");
+    assert.equal(messageTypeOf(INPUT_FRAME.subarray(0, 20)), "");
   });
 
   it("takes session ids from data channel paths only", () => {

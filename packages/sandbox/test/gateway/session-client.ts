@@ -2,6 +2,7 @@
 // SSM SDK client, a real `ws` websocket to the StreamUrl (SigV4-signed for `ssmmessages`, or unsigned),
 // the client role of @tobira/session over it, and KMS GenerateDataKey through the KMS SDK client.
 
+import assert from "node:assert/strict";
 import { GenerateDataKeyCommand, type KMSClient } from "@aws-sdk/client-kms";
 import { type SSMClient, StartSessionCommand, type StartSessionCommandInput } from "@aws-sdk/client-ssm";
 import { Hash } from "@smithy/hash-node";
@@ -71,6 +72,26 @@ export function connect(url: string, headers: Record<string, string> = {}): Prom
       response.on("end", () => reject(new Error(`upgrade refused: ${response.statusCode} ${body}`)));
     });
     socket.once("error", reject);
+  });
+}
+
+/** Waits for the session's end and checks the agent ended it with channel_closed, as every normal end does. */
+export async function closedByAgent(session: OpenedSession): Promise<DataChannelEnd> {
+  const end = await session.ended;
+  assert.equal(end.reason, "channel-closed");
+  return end;
+}
+
+/** A session of a command document (non-interactive by default) running `command` on `target`. */
+export function openCommandSession(
+  options: Omit<OpenOptions, "start">,
+  target: string,
+  command: string,
+  document = "AWS-StartNonInteractiveCommand",
+): Promise<OpenedSession> {
+  return openSession({
+    ...options,
+    start: { Target: target, DocumentName: document, Parameters: { command: [command] } },
   });
 }
 

@@ -4,6 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { after, before } from "node:test";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { STSClient } from "@aws-sdk/client-sts";
 import { type RunningSandbox, type SandboxOptions, startSandbox } from "../../src/index.js";
@@ -99,6 +100,21 @@ export async function startTestSandbox(
     },
   };
   return fixture;
+}
+
+/** The sandbox of one describe block: started before its tests, disposed of after them. */
+export interface SandboxSuite {
+  t: TestSandbox;
+}
+
+/** Registers the surrounding describe block's sandbox; `suite.t` is there once its tests run. */
+export function sandboxSuite(options: Parameters<typeof startTestSandbox>[0] = {}): SandboxSuite {
+  const suite = {} as SandboxSuite;
+  before(async () => {
+    suite.t = await startTestSandbox(options);
+  });
+  after(() => suite.t.dispose());
+  return suite;
 }
 
 /** The credentials an STS answer carries, in the shape the clients take. */

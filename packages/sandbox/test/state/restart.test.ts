@@ -2,64 +2,53 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { CreateAccessKeyCommand } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand } from "@aws-sdk/client-sts";
 import { mfaCodeFor, StateFileError, startSandbox } from "../../src/index.js";
 import { totpAt, totpStep } from "../../src/mfa/totp.js";
-import {
-  ALICE_MFA,
-  awsError,
-  credentialsOf,
-  SWITCH_ROLE,
-  startTestSandbox,
-  type TestSandbox,
-} from "../server/sandbox-fixture.js";
+import { ALICE_MFA, awsError, credentialsOf, SWITCH_ROLE, sandboxSuite } from "../server/sandbox-fixture.js";
 
 function mode(path: string): number {
   return statSync(path).mode & 0o777;
 }
 
 describe("the sandbox's files and state across restarts", () => {
-  let t: TestSandbox;
-  before(async () => {
-    t = await startTestSandbox();
-  });
-  after(() => t.dispose());
+  const suite = sandboxSuite();
 
   it("writes its files with private modes and removes sandbox.json on close", async () => {
-    const dir = t.stateDir;
+    const dir = suite.t.stateDir;
     for (const name of ["state.json", "world.json", "credentials"])
       assert.equal(mode(join(dir, name)), 0o600, name);
     assert.ok(existsSync(join(dir, "config")));
     const info = JSON.parse(readFileSync(join(dir, "sandbox.json"), "utf8"));
-    assert.equal(info.endpoint, t.sandbox.endpoint);
-    assert.equal(info.port, t.sandbox.port);
+    assert.equal(info.endpoint, suite.t.sandbox.endpoint);
+    assert.equal(info.port, suite.t.sandbox.port);
     assert.equal(info.pid, process.pid);
-    assert.match(t.sandbox.endpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
-    await t.restart();
+    assert.match(suite.t.sandbox.endpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
+    await suite.t.restart();
     assert.ok(existsSync(join(dir, "sandbox.json")));
   });
 
   it("keeps issued sessions, consumed codes and created keys through close() and a new start", async () => {
-    const code = t.code(ALICE_MFA);
+    const code = suite.t.code(ALICE_MFA);
     const session = credentialsOf(
-      await t
-        .sts(t.keysOf("alice"))
+      await suite.t
+        .sts(suite.t.keysOf("alice"))
         .send(new GetSessionTokenCommand({ SerialNumber: ALICE_MFA, TokenCode: code })),
     );
-    const created = await t.iam(session).send(new CreateAccessKeyCommand({}));
+    const created = await suite.t.iam(session).send(new CreateAccessKeyCommand({}));
     const newKey = {
       accessKeyId: created.AccessKey!.AccessKeyId!,
       secretAccessKey: created.AccessKey!.SecretAccessKey!,
     };
 
-    await t.stop();
-    assert.equal(existsSync(join(t.stateDir, "sandbox.json")), false);
-    await t.restart();
+    await suite.t.stop();
+    assert.equal(existsSync(join(suite.t.stateDir, "sandbox.json")), false);
+    await suite.t.restart();
 
     const reused = await awsError(
-      t.sts(t.keysOf("alice")).send(
+      suite.t.sts(suite.t.keysOf("alice")).send(
         new AssumeRoleCommand({
           RoleArn: SWITCH_ROLE,
           RoleSessionName: "after-restart",
@@ -70,32 +59,34 @@ describe("the sandbox's files and state across restarts", () => {
     );
     assert.equal(reused.message, "MultiFactorAuthentication failed with invalid MFA one time pass code.");
     assert.equal(
-      (await t.sts(session).send(new GetCallerIdentityCommand({}))).Arn,
+      (await suite.t.sts(session).send(new GetCallerIdentityCommand({}))).Arn,
       "arn:aws:iam::111111111111:user/alice",
     );
     assert.equal(
-      (await t.sts(newKey).send(new GetCallerIdentityCommand({}))).Arn,
+      (await suite.t.sts(newKey).send(new GetCallerIdentityCommand({}))).Arn,
       "arn:aws:iam::111111111111:user/alice",
     );
   });
 
   it("writes one audit line per call with the decision, and never a secret or token", async () => {
     const session = credentialsOf(
-      await t.sts(t.keysOf("bob")).send(
+      await suite.t.sts(suite.t.keysOf("bob")).send(
         new GetSessionTokenCommand({
           SerialNumber: "arn:aws:iam::111111111111:mfa/bob",
-          TokenCode: t.code("arn:aws:iam::111111111111:mfa/bob"),
+          TokenCode: suite.t.code("arn:aws:iam::111111111111:mfa/bob"),
         }),
       ),
     );
-    await t.sts(session).send(new AssumeRoleCommand({ RoleArn: SWITCH_ROLE, RoleSessionName: "audited" }));
+    await suite.t
+      .sts(session)
+      .send(new AssumeRoleCommand({ RoleArn: SWITCH_ROLE, RoleSessionName: "audited" }));
     await awsError(
-      t
-        .sts(t.keysOf("carol"))
+      suite.t
+        .sts(suite.t.keysOf("carol"))
         .send(new AssumeRoleCommand({ RoleArn: SWITCH_ROLE, RoleSessionName: "carol" })),
     );
 
-    const lines = t.auditLines();
+    const lines = suite.t.auditLines();
     const allow = lines.find((l) => l.action === "AssumeRole" && l.accessKeyId === session.accessKeyId)!;
     assert.equal(allow.decision, "Allow");
     assert.equal(allow.service, "sts");
@@ -112,34 +103,34 @@ describe("the sandbox's files and state across restarts", () => {
     assert.match(String(deny.reason), /OperatorsSelfService#DenyAllExceptListedIfNoMFA/);
     assert.equal("mfa" in deny, false, "long-term keys carry no MFA fact");
 
-    const text = readFileSync(join(t.stateDir, "audit.jsonl"), "utf8");
+    const text = readFileSync(join(suite.t.stateDir, "audit.jsonl"), "utf8");
     const secrets = [
       session.secretAccessKey,
       session.sessionToken!,
-      ...t.world.users.flatMap((u) => u.accessKeys.map((k) => k.secret)),
+      ...suite.t.world.users.flatMap((u) => u.accessKeys.map((k) => k.secret)),
     ];
     for (const secret of secrets)
       assert.equal(text.includes(secret), false, "audit.jsonl must not hold secrets");
   });
 
   it("mfaCodeFor returns the current code, and waits for the next step once that one is consumed", async () => {
-    const secret = t.world.users.find((u) => u.name === "alice")!.mfaDevices[0]!.secret;
-    t.advance(90_000); // past any step an earlier test spent
+    const secret = suite.t.world.users.find((u) => u.name === "alice")!.mfaDevices[0]!.secret;
+    suite.t.advance(90_000); // past any step an earlier test spent
     const waitsForFresh: number[] = [];
-    const fresh = await mfaCodeFor(t.stateDir, ALICE_MFA, {
-      now: t.now,
+    const fresh = await mfaCodeFor(suite.t.stateDir, ALICE_MFA, {
+      now: suite.t.now,
       onWait: (s) => waitsForFresh.push(s),
     });
-    assert.equal(fresh, totpAt(secret, totpStep(t.now())));
+    assert.equal(fresh, totpAt(secret, totpStep(suite.t.now())));
     assert.deepEqual(waitsForFresh, []);
 
     // Place the clock 300 ms before a step ends and spend that step's code.
     const start = Date.now();
-    const target = (totpStep(t.now()) + 4) * 30_000 - 300;
-    t.advance(target - t.now());
+    const target = (totpStep(suite.t.now()) + 4) * 30_000 - 300;
+    suite.t.advance(target - suite.t.now());
     const now = () => target + (Date.now() - start);
     const spent = totpAt(secret, totpStep(target));
-    await t.sts(t.keysOf("alice")).send(
+    await suite.t.sts(suite.t.keysOf("alice")).send(
       new AssumeRoleCommand({
         RoleArn: SWITCH_ROLE,
         RoleSessionName: "spend",
@@ -148,13 +139,13 @@ describe("the sandbox's files and state across restarts", () => {
       }),
     );
     const waits: number[] = [];
-    const next = await mfaCodeFor(t.stateDir, ALICE_MFA, { now, onWait: (s) => waits.push(s) });
+    const next = await mfaCodeFor(suite.t.stateDir, ALICE_MFA, { now, onWait: (s) => waits.push(s) });
     assert.deepEqual(waits, [1]);
     assert.equal(next, totpAt(secret, totpStep(target) + 1));
   });
 
   it("names unknown devices and missing state in mfaCodeFor's errors", async () => {
-    await assert.rejects(mfaCodeFor(t.stateDir, "arn:aws:iam::111111111111:mfa/nobody"), {
+    await assert.rejects(mfaCodeFor(suite.t.stateDir, "arn:aws:iam::111111111111:mfa/nobody"), {
       name: "MfaCodeError",
       message: "The sandbox world has no virtual MFA device arn:aws:iam::111111111111:mfa/nobody.",
     });

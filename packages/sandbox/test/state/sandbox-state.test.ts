@@ -1,22 +1,13 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { SandboxState } from "../../src/state/sandbox-state.js";
-
-function withDir(run: (dir: string) => void): void {
-  const dir = mkdtempSync(join(tmpdir(), "tobira-state-"));
-  try {
-    run(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+import { withTempFolder } from "./temp-folder.js";
 
 describe("SandboxState", () => {
   it("accepts each MFA step once, forgets steps that can no longer match, and persists 0600", () => {
-    withDir((dir) => {
+    withTempFolder((dir) => {
       const state = SandboxState.load(dir, () => 0);
       assert.equal(state.consumeMfaStep("arn:aws:iam::1:mfa/a", 100), true);
       assert.equal(state.consumeMfaStep("arn:aws:iam::1:mfa/a", 100), false);
@@ -33,7 +24,7 @@ describe("SandboxState", () => {
   });
 
   it("drops sessions a day after they expire", () => {
-    withDir((dir) => {
+    withTempFolder((dir) => {
       let now = Date.parse("2026-01-01T00:00:00Z");
       const state = SandboxState.load(dir, () => now);
       state.addSession({

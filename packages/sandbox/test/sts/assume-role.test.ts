@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import {
   ALICE_MFA,
@@ -8,32 +8,27 @@ import {
   credentialsOf,
   PROJECT_A_ROLE,
   SWITCH_ROLE,
-  startTestSandbox,
-  type TestSandbox,
+  sandboxSuite,
 } from "../server/sandbox-fixture.js";
 
 describe("STS AssumeRole against the default world", () => {
-  let t: TestSandbox;
-  before(async () => {
-    t = await startTestSandbox();
-  });
-  after(() => t.dispose());
+  const suite = sandboxSuite();
 
   it("lets alice assume the switch role with a valid MFA code", async () => {
-    const answer = await t.sts(t.keysOf("alice")).send(
+    const answer = await suite.t.sts(suite.t.keysOf("alice")).send(
       new AssumeRoleCommand({
         RoleArn: SWITCH_ROLE,
         RoleSessionName: "alice-switch",
         SerialNumber: ALICE_MFA,
-        TokenCode: t.code(ALICE_MFA),
+        TokenCode: suite.t.code(ALICE_MFA),
         DurationSeconds: 7200,
       }),
     );
-    const role = t.world.roles.find((r) => r.arn === SWITCH_ROLE)!;
+    const role = suite.t.world.roles.find((r) => r.arn === SWITCH_ROLE)!;
     assert.equal(answer.AssumedRoleUser?.AssumedRoleId, `${role.roleId}:alice-switch`);
-    const lifetime = answer.Credentials!.Expiration!.getTime() - t.now();
+    const lifetime = answer.Credentials!.Expiration!.getTime() - suite.t.now();
     assert.ok(Math.abs(lifetime - 7200_000) < 60_000);
-    const who = await t.sts(credentialsOf(answer)).send(new GetCallerIdentityCommand({}));
+    const who = await suite.t.sts(credentialsOf(answer)).send(new GetCallerIdentityCommand({}));
     assert.equal(who.Arn, "arn:aws:sts::222222222222:assumed-role/Role-for-switch/alice-switch");
     assert.equal(who.Account, "222222222222");
     assert.equal(who.UserId, `${role.roleId}:alice-switch`);
@@ -41,8 +36,8 @@ describe("STS AssumeRole against the default world", () => {
 
   it("denies alice without an MFA code, naming the action and the role", async () => {
     const denied = await awsError(
-      t
-        .sts(t.keysOf("alice"))
+      suite.t
+        .sts(suite.t.keysOf("alice"))
         .send(new AssumeRoleCommand({ RoleArn: SWITCH_ROLE, RoleSessionName: "no-mfa" })),
     );
     assert.equal(denied.name, "AccessDenied");
@@ -55,23 +50,23 @@ describe("STS AssumeRole against the default world", () => {
 
   it("accepts a code once: the same code again is refused", async () => {
     // Codes of the next step are accepted too (one step of drift), so bob's +1 is unused by other tests.
-    const code = t.code(BOB_MFA, 1);
+    const code = suite.t.code(BOB_MFA, 1);
     const request = {
       RoleArn: PROJECT_A_ROLE,
       RoleSessionName: "once",
       SerialNumber: BOB_MFA,
       TokenCode: code,
     };
-    await t.sts(t.keysOf("bob")).send(new AssumeRoleCommand(request));
-    const reused = await awsError(t.sts(t.keysOf("bob")).send(new AssumeRoleCommand(request)));
+    await suite.t.sts(suite.t.keysOf("bob")).send(new AssumeRoleCommand(request));
+    const reused = await awsError(suite.t.sts(suite.t.keysOf("bob")).send(new AssumeRoleCommand(request)));
     assert.equal(reused.name, "AccessDenied");
     assert.equal(reused.message, "MultiFactorAuthentication failed with invalid MFA one time pass code.");
   });
 
   it("denies carol, who has no MFA device, the switch role", async () => {
     const denied = await awsError(
-      t
-        .sts(t.keysOf("carol"))
+      suite.t
+        .sts(suite.t.keysOf("carol"))
         .send(new AssumeRoleCommand({ RoleArn: SWITCH_ROLE, RoleSessionName: "carol" })),
     );
     assert.equal(denied.name, "AccessDenied");
@@ -82,16 +77,16 @@ describe("STS AssumeRole against the default world", () => {
   });
 
   it("refuses a chained AssumeRole asking for more than one hour with AWS's message", async () => {
-    const first = await t.sts(t.keysOf("alice")).send(
+    const first = await suite.t.sts(suite.t.keysOf("alice")).send(
       new AssumeRoleCommand({
         RoleArn: SWITCH_ROLE,
         RoleSessionName: "chain-start",
         SerialNumber: ALICE_MFA,
-        TokenCode: t.code(ALICE_MFA, 1),
+        TokenCode: suite.t.code(ALICE_MFA, 1),
       }),
     );
     const chained = await awsError(
-      t.sts(credentialsOf(first)).send(
+      suite.t.sts(credentialsOf(first)).send(
         new AssumeRoleCommand({
           RoleArn: PROJECT_A_ROLE,
           RoleSessionName: "chained",
@@ -110,13 +105,13 @@ describe("STS AssumeRole against the default world", () => {
   it("refuses a duration above the role's MaxSessionDuration", async () => {
     // project-a-operator allows one hour; the code is checked first, so bob gives a fresh one.
     const denied = await awsError(
-      t.sts(t.keysOf("bob")).send(
+      suite.t.sts(suite.t.keysOf("bob")).send(
         new AssumeRoleCommand({
           RoleArn: PROJECT_A_ROLE,
           RoleSessionName: "too-long",
           DurationSeconds: 7200,
           SerialNumber: BOB_MFA,
-          TokenCode: t.code(BOB_MFA),
+          TokenCode: suite.t.code(BOB_MFA),
         }),
       ),
     );
@@ -129,8 +124,8 @@ describe("STS AssumeRole against the default world", () => {
 
   it("validates RoleSessionName and reports every failure at once", async () => {
     const bad = await awsError(
-      t
-        .sts(t.keysOf("alice"))
+      suite.t
+        .sts(suite.t.keysOf("alice"))
         .send(new AssumeRoleCommand({ RoleArn: SWITCH_ROLE, RoleSessionName: "bad name!" })),
     );
     assert.equal(bad.name, "ValidationError");
@@ -139,7 +134,9 @@ describe("STS AssumeRole against the default world", () => {
       "1 validation error detected: Value 'bad name!' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*",
     );
     const two = await awsError(
-      t.sts(t.keysOf("alice")).send(new AssumeRoleCommand({ RoleArn: "short", RoleSessionName: "x" })),
+      suite.t
+        .sts(suite.t.keysOf("alice"))
+        .send(new AssumeRoleCommand({ RoleArn: "short", RoleSessionName: "x" })),
     );
     assert.equal(
       two.message,
@@ -148,15 +145,15 @@ describe("STS AssumeRole against the default world", () => {
   });
 
   it("answers a role that does not exist like one the caller may not assume", async () => {
-    t.advance(90_000); // three TOTP steps on: alice's codes are fresh again
+    suite.t.advance(90_000); // three TOTP steps on: alice's codes are fresh again
     const arn = "arn:aws:iam::222222222222:role/does-not-exist";
     const denied = await awsError(
-      t.sts(t.keysOf("alice")).send(
+      suite.t.sts(suite.t.keysOf("alice")).send(
         new AssumeRoleCommand({
           RoleArn: arn,
           RoleSessionName: "ghost",
           SerialNumber: ALICE_MFA,
-          TokenCode: t.code(ALICE_MFA, 0),
+          TokenCode: suite.t.code(ALICE_MFA, 0),
         }),
       ),
     );
@@ -165,7 +162,7 @@ describe("STS AssumeRole against the default world", () => {
       denied.message,
       `User: arn:aws:iam::111111111111:user/alice is not authorized to perform: sts:AssumeRole on resource: ${arn}`,
     );
-    const line = t.auditLines().at(-1)!;
+    const line = suite.t.auditLines().at(-1)!;
     assert.equal(line.decision, "ImplicitDeny");
     assert.match(String(line.reason), /the role does not exist/);
   });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { GetUserCommand } from "@aws-sdk/client-iam";
 import {
   GetCallerIdentityCommand,
@@ -8,7 +8,7 @@ import {
 } from "@aws-sdk/client-sts";
 import { defaultWorld } from "../../src/world/index.js";
 import type { World } from "../../src/world/model.js";
-import { awsError, credentialsOf, startTestSandbox, type TestSandbox } from "../server/sandbox-fixture.js";
+import { awsError, credentialsOf, sandboxSuite } from "../server/sandbox-fixture.js";
 
 /** The default world plus `broker`, a user outside the MFA-enforcing group who may federate. */
 function brokerWorld(): World {
@@ -47,14 +47,10 @@ function brokerWorld(): World {
 }
 
 describe("STS GetFederationToken", () => {
-  let t: TestSandbox;
-  before(async () => {
-    t = await startTestSandbox({ world: brokerWorld() });
-  });
-  after(() => t.dispose());
+  const suite = sandboxSuite({ world: brokerWorld() });
 
   it("issues federated-user credentials that can only ask who they are", async () => {
-    const answer = await t.sts(t.keysOf("broker")).send(
+    const answer = await suite.t.sts(suite.t.keysOf("broker")).send(
       new GetFederationTokenCommand({
         Name: "console-visitor",
         Policy: JSON.stringify({
@@ -66,18 +62,18 @@ describe("STS GetFederationToken", () => {
     assert.equal(answer.FederatedUser?.Arn, "arn:aws:sts::111111111111:federated-user/console-visitor");
     assert.equal(answer.FederatedUser?.FederatedUserId, "111111111111:console-visitor");
     const creds = credentialsOf(answer);
-    const who = await t.sts(creds).send(new GetCallerIdentityCommand({}));
+    const who = await suite.t.sts(creds).send(new GetCallerIdentityCommand({}));
     assert.equal(who.Arn, "arn:aws:sts::111111111111:federated-user/console-visitor");
     assert.equal(who.UserId, "111111111111:console-visitor");
-    const sts = await awsError(t.sts(creds).send(new GetSessionTokenCommand({})));
+    const sts = await awsError(suite.t.sts(creds).send(new GetSessionTokenCommand({})));
     assert.equal(sts.name, "AccessDenied");
-    const iam = await awsError(t.iam(creds).send(new GetUserCommand({ UserName: "broker" })));
+    const iam = await awsError(suite.t.iam(creds).send(new GetUserCommand({ UserName: "broker" })));
     assert.equal(iam.name, "AccessDenied");
   });
 
   it("is denied to operators, whose group denies everything without MFA (and it cannot carry MFA)", async () => {
     const denied = await awsError(
-      t.sts(t.keysOf("alice")).send(new GetFederationTokenCommand({ Name: "alice-web" })),
+      suite.t.sts(suite.t.keysOf("alice")).send(new GetFederationTokenCommand({ Name: "alice-web" })),
     );
     assert.equal(denied.name, "AccessDenied");
     assert.equal(
@@ -88,7 +84,9 @@ describe("STS GetFederationToken", () => {
 
   it("rejects a malformed session policy", async () => {
     const bad = await awsError(
-      t.sts(t.keysOf("broker")).send(new GetFederationTokenCommand({ Name: "x1", Policy: "{nope" })),
+      suite.t
+        .sts(suite.t.keysOf("broker"))
+        .send(new GetFederationTokenCommand({ Name: "x1", Policy: "{nope" })),
     );
     assert.equal(bad.name, "MalformedPolicyDocumentException"); // the SDK's name for the wire code
     assert.equal(bad.message, "The policy is not in the valid JSON format.");

@@ -1,16 +1,9 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { defaultWorld } from "../../src/world/index.js";
 import type { IamRole, World } from "../../src/world/model.js";
-import {
-  ALICE_MFA,
-  awsError,
-  credentialsOf,
-  SWITCH_ROLE,
-  startTestSandbox,
-  type TestSandbox,
-} from "../server/sandbox-fixture.js";
+import { ALICE_MFA, awsError, credentialsOf, SWITCH_ROLE, sandboxSuite } from "../server/sandbox-fixture.js";
 
 const CHAIN_TARGET = "arn:aws:iam::222222222222:role/chain-target";
 const TAG_CHECK = "arn:aws:iam::222222222222:role/tag-check";
@@ -101,19 +94,15 @@ function chainWorld(): World {
 }
 
 describe("STS role chains: session tags, transitive tags, ExternalId and MFA carried along", () => {
-  let t: TestSandbox;
-  before(async () => {
-    t = await startTestSandbox({ world: chainWorld() });
-  });
-  after(() => t.dispose());
+  const suite = sandboxSuite({ world: chainWorld() });
 
   it("carries transitive tags and MFA through two hops and checks ExternalId", async () => {
-    const first = await t.sts(t.keysOf("alice")).send(
+    const first = await suite.t.sts(suite.t.keysOf("alice")).send(
       new AssumeRoleCommand({
         RoleArn: SWITCH_ROLE,
         RoleSessionName: "hop1",
         SerialNumber: ALICE_MFA,
-        TokenCode: t.code(ALICE_MFA),
+        TokenCode: suite.t.code(ALICE_MFA),
         Tags: [
           { Key: "Team", Value: "blue" },
           { Key: "Project", Value: "x" },
@@ -121,7 +110,7 @@ describe("STS role chains: session tags, transitive tags, ExternalId and MFA car
         TransitiveTagKeys: ["Team"],
       }),
     );
-    const hop1 = t.sts(credentialsOf(first));
+    const hop1 = suite.t.sts(credentialsOf(first));
 
     const noExternalId = await awsError(
       hop1.send(new AssumeRoleCommand({ RoleArn: CHAIN_TARGET, RoleSessionName: "hop2" })),
@@ -135,25 +124,25 @@ describe("STS role chains: session tags, transitive tags, ExternalId and MFA car
     const second = await hop1.send(
       new AssumeRoleCommand({ RoleArn: CHAIN_TARGET, RoleSessionName: "hop2", ExternalId: "ext-123" }),
     );
-    const third = await t
+    const third = await suite.t
       .sts(credentialsOf(second))
       .send(new AssumeRoleCommand({ RoleArn: TAG_CHECK, RoleSessionName: "hop3" }));
     assert.equal(third.AssumedRoleUser?.Arn, "arn:aws:sts::222222222222:assumed-role/tag-check/hop3");
   });
 
   it("refuses to set an inherited transitive tag again", async () => {
-    const first = await t.sts(t.keysOf("alice")).send(
+    const first = await suite.t.sts(suite.t.keysOf("alice")).send(
       new AssumeRoleCommand({
         RoleArn: SWITCH_ROLE,
         RoleSessionName: "hop1b",
         SerialNumber: ALICE_MFA,
-        TokenCode: t.code(ALICE_MFA, 1),
+        TokenCode: suite.t.code(ALICE_MFA, 1),
         Tags: [{ Key: "Team", Value: "blue" }],
         TransitiveTagKeys: ["Team"],
       }),
     );
     const refused = await awsError(
-      t.sts(credentialsOf(first)).send(
+      suite.t.sts(credentialsOf(first)).send(
         new AssumeRoleCommand({
           RoleArn: CHAIN_TARGET,
           RoleSessionName: "hop2b",

@@ -1,6 +1,7 @@
 // Date condition operators: DateEquals, DateNotEquals, DateLessThan(Equals), DateGreaterThan(Equals).
 
 import type { ConditionOperator } from "./operator.js";
+import { orderedOperators } from "./ordered-operators.js";
 
 const EPOCH_SECONDS = /^-?\d+$/;
 // W3C's ISO-8601 profile: a date, optionally a time with optional fraction and zone.
@@ -18,20 +19,4 @@ export function parseIamDate(text: string): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-function dateCompare(test: (request: number, policy: number) => boolean) {
-  return (requestValue: string, policyValue: string): boolean | undefined => {
-    const request = parseIamDate(requestValue);
-    const policy = parseIamDate(policyValue);
-    if (request === undefined || policy === undefined) return undefined;
-    return test(request, policy);
-  };
-}
-
-export const dateOperators: ConditionOperator[] = [
-  { name: "DateEquals", negated: false, compare: dateCompare((r, p) => r === p) },
-  { name: "DateNotEquals", negated: true, compare: dateCompare((r, p) => r === p) },
-  { name: "DateLessThan", negated: false, compare: dateCompare((r, p) => r < p) },
-  { name: "DateLessThanEquals", negated: false, compare: dateCompare((r, p) => r <= p) },
-  { name: "DateGreaterThan", negated: false, compare: dateCompare((r, p) => r > p) },
-  { name: "DateGreaterThanEquals", negated: false, compare: dateCompare((r, p) => r >= p) },
-];
+export const dateOperators: ConditionOperator[] = orderedOperators("Date", parseIamDate);

@@ -1,6 +1,7 @@
 // Numeric condition operators: NumericEquals, NumericNotEquals, NumericLessThan(Equals), NumericGreaterThan(Equals).
 
 import type { ConditionOperator } from "./operator.js";
+import { orderedOperators } from "./ordered-operators.js";
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
@@ -10,21 +11,5 @@ export function parseIamNumber(text: string): number | undefined {
   return NUMBER.test(trimmed) ? Number(trimmed) : undefined;
 }
 
-function numericCompare(test: (request: number, policy: number) => boolean) {
-  // Numeric operators take no policy variables: a `${…}` value is simply not a number.
-  return (requestValue: string, policyValue: string): boolean | undefined => {
-    const request = parseIamNumber(requestValue);
-    const policy = parseIamNumber(policyValue);
-    if (request === undefined || policy === undefined) return undefined;
-    return test(request, policy);
-  };
-}
-
-export const numericOperators: ConditionOperator[] = [
-  { name: "NumericEquals", negated: false, compare: numericCompare((r, p) => r === p) },
-  { name: "NumericNotEquals", negated: true, compare: numericCompare((r, p) => r === p) },
-  { name: "NumericLessThan", negated: false, compare: numericCompare((r, p) => r < p) },
-  { name: "NumericLessThanEquals", negated: false, compare: numericCompare((r, p) => r <= p) },
-  { name: "NumericGreaterThan", negated: false, compare: numericCompare((r, p) => r > p) },
-  { name: "NumericGreaterThanEquals", negated: false, compare: numericCompare((r, p) => r >= p) },
-];
+// Numeric operators take no policy variables: a `${…}` value is simply not a number.
+export const numericOperators: ConditionOperator[] = orderedOperators("Numeric", parseIamNumber);

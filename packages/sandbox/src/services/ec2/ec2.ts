@@ -96,24 +96,26 @@ interface Transition {
   from: Partial<Record<InstanceRunState, { reported: InstanceRunState; settled: InstanceRunState }>>;
 }
 
-const START: Transition = {
-  verb: "started",
-  from: {
-    stopped: { reported: "pending", settled: "running" },
-    pending: { reported: "pending", settled: "running" },
-    running: { reported: "running", settled: "running" },
-  },
-};
+/**
+ * A Start or Stop from the states it accepts: an instance already in the settled state reports it as is;
+ * any other reports the transitional state while it settles.
+ */
+function transition(
+  verb: Transition["verb"],
+  accepted: InstanceRunState[],
+  moving: InstanceRunState,
+  settled: InstanceRunState,
+): Transition {
+  return {
+    verb,
+    from: Object.fromEntries(
+      accepted.map((state) => [state, { reported: state === settled ? settled : moving, settled }]),
+    ),
+  };
+}
 
-const STOP: Transition = {
-  verb: "stopped",
-  from: {
-    running: { reported: "stopping", settled: "stopped" },
-    pending: { reported: "stopping", settled: "stopped" },
-    stopping: { reported: "stopping", settled: "stopped" },
-    stopped: { reported: "stopped", settled: "stopped" },
-  },
-};
+const START = transition("started", ["stopped", "pending", "running"], "pending", "running");
+const STOP = transition("stopped", ["running", "pending", "stopping", "stopped"], "stopping", "stopped");
 
 /**
  * Start/Stop: every instance must exist and be allowed before any changes. The answer reports the

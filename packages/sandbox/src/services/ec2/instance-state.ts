@@ -2,6 +2,7 @@
 // them. SSM asks here whether a target is running (a stopped instance is offline for Session Manager).
 
 import type { SandboxRuntime } from "../../server/runtime.js";
+import { isObject, ServiceRecord } from "../../state/service-record.js";
 import type { Instance } from "../../world/model.js";
 
 export type InstanceRunState = Instance["state"];
@@ -23,24 +24,11 @@ interface StateChange {
   reason: string;
 }
 
-interface Ec2Record {
-  version: 1;
-  /** Only instances whose state an API call changed; the world's state holds for the others. */
-  changes: Record<string, StateChange>;
-}
-
-const SERVICE = "ec2";
-
-function record(runtime: SandboxRuntime): Ec2Record {
-  const stored = runtime.state.serviceRecord(SERVICE) as Partial<Ec2Record> | undefined;
-  if (stored?.version === 1 && stored.changes !== null && typeof stored.changes === "object") {
-    return stored as Ec2Record;
-  }
-  return { version: 1, changes: {} };
-}
+/** Only instances whose state an API call changed, by id; the world's state holds for the others. */
+const CHANGES = new ServiceRecord<Record<string, StateChange>>("ec2", "changes", isObject, () => ({}));
 
 function changeOf(runtime: SandboxRuntime, instance: Instance): StateChange | undefined {
-  const change = record(runtime).changes[instance.id];
+  const change = CHANGES.read(runtime.state)[instance.id];
   return change && change.state in STATE_CODES ? change : undefined;
 }
 
@@ -66,12 +54,10 @@ export function setInstanceState(
   state: InstanceRunState,
   reason: string,
 ): void {
-  const current = record(runtime);
-  const changes = {
-    ...current.changes,
+  CHANGES.write(runtime.state, {
+    ...CHANGES.read(runtime.state),
     [instance.id]: { state, changedAt: new Date(runtime.clock()).toISOString(), reason },
-  };
-  runtime.state.setServiceRecord(SERVICE, { version: 1, changes } satisfies Ec2Record);
+  });
 }
 
 /** Session Manager reaches an instance only while it runs and has a role for its agent to register with. */

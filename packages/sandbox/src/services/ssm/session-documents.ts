@@ -3,6 +3,7 @@
 // session preferences. Also their ARNs as IAM sees them and the check of StartSession's Parameters.
 
 import type { SessionPreferences, World } from "../../world/model.js";
+import { preferenceSettings } from "../../world/preference-settings.js";
 
 export const DEFAULT_SESSION_DOCUMENT = "SSM-SessionManagerRunShell";
 
@@ -187,12 +188,7 @@ export function preferencesDocument(preferences: SessionPreferences): SessionDoc
         cloudWatchLogGroupName: "",
         cloudWatchEncryptionEnabled: true,
         cloudWatchStreamingEnabled: false,
-        kmsKeyId: preferences.kmsKeyId,
-        runAsEnabled: preferences.runAsEnabled,
-        runAsDefaultUser: preferences.runAsDefaultUser,
-        idleSessionTimeout: preferences.idleSessionTimeout,
-        maxSessionDuration: preferences.maxSessionDuration,
-        shellProfile: { ...preferences.shellProfile },
+        ...preferenceSettings(preferences),
       },
     },
   };
@@ -261,6 +257,26 @@ export function resolveParameters(
     values[name] = value;
   }
   return { values, problems };
+}
+
+/** A Session document as one session uses it (what the session's record keeps of it). */
+export interface DocumentInUse {
+  documentName: string;
+  sessionType: SessionType;
+  /** Parameters after defaults, one value each. */
+  parameters: Record<string, string>;
+  /** The document's properties with the parameters filled in (port, host, commands, …). */
+  properties: Record<string, unknown>;
+}
+
+/** The document with the parameter values `resolveParameters` accepted. */
+export function documentInUse(document: SessionDocument, values: Record<string, string>): DocumentInUse {
+  return {
+    documentName: document.name,
+    sessionType: document.sessionType,
+    parameters: values,
+    properties: resolvedProperties(document, values),
+  };
 }
 
 /** The document's `properties` with `{{ name }}` replaced by the parameter values. */

@@ -12,9 +12,9 @@ import {
   DEFAULT_SESSION_DOCUMENT,
   defaultPreferences,
   documentArn,
+  documentInUse,
   documentNameOf,
   findSessionDocument,
-  resolvedProperties,
   resolveParameters,
   savedPreferences,
 } from "./session-documents.js";
@@ -112,10 +112,7 @@ export function startSession(call: ServiceCall, body: Record<string, unknown>) {
     account,
     region,
     target,
-    documentName,
-    sessionType: document.sessionType,
-    parameters: values,
-    properties: resolvedProperties(document, values),
+    ...documentInUse(document, values),
     reason,
     principal: principalOf(caller),
     preferences:

@@ -5,8 +5,9 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Caller } from "../../auth/caller.js";
 import type { SandboxRuntime } from "../../server/runtime.js";
+import { ServiceRecord } from "../../state/service-record.js";
 import type { SessionPreferences } from "../../world/model.js";
-import type { SessionType } from "./session-documents.js";
+import type { DocumentInUse } from "./session-documents.js";
 
 export type SessionStatus =
   | "Connecting"
@@ -33,18 +34,13 @@ export interface SessionPrincipal {
   tags: Record<string, string>;
 }
 
-export interface SessionRecord {
+/** A session as state.json keeps it: the document it uses (name, type, parameters, properties) and the rest. */
+export interface SessionRecord extends DocumentInUse {
   sessionId: string;
   account: string;
   region: string;
   /** The target exactly as StartSession got it (the KMS encryption context uses it). */
   target: string;
-  documentName: string;
-  sessionType: SessionType;
-  /** Parameters after defaults, one value each. */
-  parameters: Record<string, string>;
-  /** The document's properties with the parameters filled in (port, host, commands, …). */
-  properties: Record<string, unknown>;
   reason?: string;
   principal: SessionPrincipal;
   /** The preferences in force when the session started (KMS key, Run As, timeouts, shell profile). */
@@ -56,28 +52,17 @@ export interface SessionRecord {
   tokenHashes: string[];
 }
 
-interface SsmRecord {
-  version: 1;
-  sessions: SessionRecord[];
-}
-
-const SERVICE = "ssm";
+const SESSIONS = new ServiceRecord<SessionRecord[]>("ssm", "sessions", Array.isArray, () => []);
 /** Ended sessions stay listed under History this long, as Session Manager keeps them for 30 days. */
 const HISTORY_RETENTION_MS = 30 * 24 * 3600 * 1000;
 const MAX_SESSIONS = 1000;
-
-function record(runtime: SandboxRuntime): SsmRecord {
-  const stored = runtime.state.serviceRecord(SERVICE) as Partial<SsmRecord> | undefined;
-  if (stored?.version === 1 && Array.isArray(stored.sessions)) return stored as SsmRecord;
-  return { version: 1, sessions: [] };
-}
 
 function save(runtime: SandboxRuntime, sessions: SessionRecord[]): void {
   const now = runtime.clock();
   const kept = sessions
     .filter((s) => s.endDate === undefined || Date.parse(s.endDate) + HISTORY_RETENTION_MS > now)
     .slice(-MAX_SESSIONS);
-  runtime.state.setServiceRecord(SERVICE, { version: 1, sessions: kept } satisfies SsmRecord);
+  SESSIONS.write(runtime.state, kept);
 }
 
 const ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -111,17 +96,17 @@ export function principalOf(caller: Caller): SessionPrincipal {
 }
 
 export function addSession(runtime: SandboxRuntime, session: SessionRecord): void {
-  save(runtime, [...record(runtime).sessions, session]);
+  save(runtime, [...SESSIONS.read(runtime.state), session]);
 }
 
 export function findSession(runtime: SandboxRuntime, sessionId: string): SessionRecord | undefined {
-  return record(runtime).sessions.find((s) => s.sessionId === sessionId);
+  return SESSIONS.read(runtime.state).find((s) => s.sessionId === sessionId);
 }
 
 /** The session a data-channel token opens, if the token is one the sandbox issued (compared as hashes). */
 export function findSessionByToken(runtime: SandboxRuntime, token: string): SessionRecord | undefined {
   const wanted = Buffer.from(tokenHash(token), "hex");
-  return record(runtime).sessions.find((s) =>
+  return SESSIONS.read(runtime.state).find((s) =>
     s.tokenHashes.some((h) => {
       const candidate = Buffer.from(h, "hex");
       return candidate.length === wanted.length && timingSafeEqual(candidate, wanted);
@@ -130,7 +115,7 @@ export function findSessionByToken(runtime: SandboxRuntime, token: string): Sess
 }
 
 export function sessionsIn(runtime: SandboxRuntime, account: string, region: string): SessionRecord[] {
-  return record(runtime).sessions.filter((s) => s.account === account && s.region === region);
+  return SESSIONS.read(runtime.state).filter((s) => s.account === account && s.region === region);
 }
 
 /** Applies a change to one session and saves; returns the updated record (undefined if unknown). */
@@ -139,7 +124,7 @@ export function updateSession(
   sessionId: string,
   change: (session: SessionRecord) => SessionRecord,
 ): SessionRecord | undefined {
-  const sessions = record(runtime).sessions;
+  const sessions = SESSIONS.read(runtime.state);
   const index = sessions.findIndex((s) => s.sessionId === sessionId);
   const current = sessions[index];
   if (index < 0 || current === undefined) return undefined;

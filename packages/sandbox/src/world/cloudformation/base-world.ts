@@ -1,146 +1,93 @@
 // A validated World back in the world file's input shape, so templates can be added to it and the whole
-// checked again (cross-references between templates and the base world included).
+// checked again (cross-references between templates and the base world included). One converter per
+// section; each entity's origin is its place in the base world.
 
-import type { World } from "../model.js";
-import { BASE_WORLD, type WorldDraft } from "./world-draft.js";
+import type {
+  Account,
+  ConfigProfile,
+  IamGroup,
+  IamRole,
+  IamUser,
+  KmsKey,
+  ManagedPolicy,
+  World,
+} from "../model.js";
+import {
+  type AccountInput,
+  BASE_WORLD,
+  type GroupInput,
+  type InstanceInput,
+  type KmsKeyInput,
+  type ManagedPolicyInput,
+  type PreferencesInput,
+  type ProfileInput,
+  type RoleInput,
+  type Section,
+  type SectionItem,
+  type UserInput,
+  type WorldDraft,
+} from "./world-draft.js";
+
+/** A deep copy, so templates may add to the draft without touching the base world. */
+const copy = structuredClone;
+
+function accountInput(account: Account): AccountInput {
+  return account.alias === "" ? { id: account.id } : { ...account };
+}
+
+// Each converter drops what the resolver derives (ARNs, unique ids) and fills what it defaults.
+
+function managedPolicyInput({ arn: _arn, ...policy }: ManagedPolicy): ManagedPolicyInput {
+  return copy({ ...policy, path: policy.path ?? "/", description: policy.description ?? "" });
+}
+
+function userInput({ userId: _userId, arn: _arn, ...user }: IamUser): UserInput {
+  return copy(user);
+}
+
+function groupInput({ groupId: _groupId, arn: _arn, ...group }: IamGroup): GroupInput {
+  return copy({ ...group, path: group.path ?? "/" });
+}
+
+function roleInput({ roleId: _roleId, arn: _arn, ...role }: IamRole): RoleInput {
+  return copy({ ...role, description: role.description ?? "" });
+}
+
+function kmsKeyInput({ arn: _arn, ...key }: KmsKey): KmsKeyInput {
+  return copy(key);
+}
+
+function profileInput(profile: ConfigProfile): ProfileInput {
+  if (profile.kind === "user") return { name: profile.name, user: profile.userArn, region: profile.region };
+  return {
+    name: profile.name,
+    role: profile.roleArn,
+    sourceProfile: profile.sourceProfile,
+    region: profile.region,
+    ...(profile.mfaSerial === undefined ? {} : { mfaSerial: profile.mfaSerial }),
+    ...(profile.durationSeconds === undefined ? {} : { durationSeconds: profile.durationSeconds }),
+  };
+}
+
+function addSection<S extends Section, T>(
+  draft: WorldDraft,
+  section: S,
+  items: readonly T[],
+  toInput: (item: T) => SectionItem<S>,
+): void {
+  items.forEach((item, index) => {
+    draft.add(section, toInput(item), { template: BASE_WORLD, path: [section, index] });
+  });
+}
 
 export function addBaseWorld(draft: WorldDraft, world: World): void {
-  const origin = (section: string, index: number) => ({ template: BASE_WORLD, path: [section, index] });
-  world.accounts.forEach((account, index) => {
-    draft.add(
-      "accounts",
-      account.alias === "" ? { id: account.id } : { ...account },
-      origin("accounts", index),
-    );
-  });
-  world.managedPolicies.forEach((policy, index) => {
-    draft.add(
-      "managedPolicies",
-      {
-        name: policy.name,
-        account: policy.account,
-        path: policy.path ?? "/",
-        description: policy.description ?? "",
-        document: policy.document,
-      },
-      origin("managedPolicies", index),
-    );
-  });
-  world.users.forEach((user, index) => {
-    draft.add(
-      "users",
-      {
-        name: user.name,
-        account: user.account,
-        path: user.path,
-        ...(user.created === undefined ? {} : { created: user.created }),
-        accessKeys: user.accessKeys.map((key) => ({ ...key })),
-        mfaDevices: user.mfaDevices.map((device) => ({ ...device })),
-        tags: { ...user.tags },
-        groups: [...user.groups],
-        inlinePolicies: { ...user.inlinePolicies },
-        managedPolicies: [...user.managedPolicies],
-      },
-      origin("users", index),
-    );
-  });
-  world.groups.forEach((group, index) => {
-    draft.add(
-      "groups",
-      {
-        name: group.name,
-        account: group.account,
-        path: group.path ?? "/",
-        ...(group.created === undefined ? {} : { created: group.created }),
-        inlinePolicies: { ...group.inlinePolicies },
-        managedPolicies: [...group.managedPolicies],
-      },
-      origin("groups", index),
-    );
-  });
-  world.roles.forEach((role, index) => {
-    draft.add(
-      "roles",
-      {
-        name: role.name,
-        account: role.account,
-        path: role.path,
-        description: role.description ?? "",
-        ...(role.created === undefined ? {} : { created: role.created }),
-        trust: role.trust,
-        inlinePolicies: { ...role.inlinePolicies },
-        managedPolicies: [...role.managedPolicies],
-        tags: { ...role.tags },
-        maxSessionDuration: role.maxSessionDuration,
-      },
-      origin("roles", index),
-    );
-  });
-  world.kmsKeys.forEach((key, index) => {
-    draft.add(
-      "kmsKeys",
-      {
-        id: key.id,
-        account: key.account,
-        region: key.region,
-        aliases: [...key.aliases],
-        description: key.description,
-        enabled: key.enabled,
-        policy: key.policy,
-      },
-      origin("kmsKeys", index),
-    );
-  });
-  world.sessionPreferences.forEach((preferences, index) => {
-    draft.add(
-      "sessionPreferences",
-      {
-        account: preferences.account,
-        region: preferences.region,
-        kmsKeyId: preferences.kmsKeyId,
-        runAsEnabled: preferences.runAsEnabled,
-        runAsDefaultUser: preferences.runAsDefaultUser,
-        idleSessionTimeout: preferences.idleSessionTimeout,
-        maxSessionDuration: preferences.maxSessionDuration,
-        shellProfile: { ...preferences.shellProfile },
-      },
-      origin("sessionPreferences", index),
-    );
-  });
-  world.instances.forEach((instance, index) => {
-    draft.add(
-      "instances",
-      {
-        id: instance.id,
-        account: instance.account,
-        region: instance.region,
-        name: instance.name,
-        state: instance.state,
-        platform: instance.platform,
-        role: instance.role,
-        privateIp: instance.privateIp,
-        privateDnsName: instance.privateDnsName,
-        tags: { ...instance.tags },
-        ports: instance.ports.map((port) => ({ ...port })),
-        reachableHosts: [...instance.reachableHosts],
-      },
-      origin("instances", index),
-    );
-  });
-  (world.profiles ?? []).forEach((profile, index) => {
-    draft.add(
-      "profiles",
-      profile.kind === "user"
-        ? { name: profile.name, user: profile.userArn, region: profile.region }
-        : {
-            name: profile.name,
-            role: profile.roleArn,
-            sourceProfile: profile.sourceProfile,
-            region: profile.region,
-            ...(profile.mfaSerial === undefined ? {} : { mfaSerial: profile.mfaSerial }),
-            ...(profile.durationSeconds === undefined ? {} : { durationSeconds: profile.durationSeconds }),
-          },
-      origin("profiles", index),
-    );
-  });
+  addSection(draft, "accounts", world.accounts, accountInput);
+  addSection(draft, "managedPolicies", world.managedPolicies, managedPolicyInput);
+  addSection(draft, "users", world.users, userInput);
+  addSection(draft, "groups", world.groups, groupInput);
+  addSection(draft, "roles", world.roles, roleInput);
+  addSection(draft, "kmsKeys", world.kmsKeys, kmsKeyInput);
+  addSection(draft, "sessionPreferences", world.sessionPreferences, copy<PreferencesInput>);
+  addSection(draft, "instances", world.instances, copy<InstanceInput>);
+  addSection(draft, "profiles", world.profiles ?? [], profileInput);
 }

@@ -21,6 +21,19 @@ function refuseBoundary(ctx: ReadContext, logicalId: string): void {
   }
 }
 
+/**
+ * The IAM name and path the resource gets (a failure to work either out is reported) and its account: what
+ * every IAM entity of the template starts from. Undefined when the name or path cannot be known.
+ */
+function iamEntityOf(
+  ctx: ReadContext,
+  logicalId: string,
+): { name: string; account: string; path: string } | undefined {
+  const name = ctx.attempt("error", () => ctx.model.physicalName(logicalId));
+  const path = ctx.attempt("error", () => ctx.model.iamPath(logicalId));
+  return name === undefined || path === undefined ? undefined : { name, account: ctx.account, path };
+}
+
 /** `Policies: [{PolicyName, PolicyDocument}]` of users, groups and roles. */
 function inlinePolicies(ctx: ReadContext, logicalId: string): Record<string, PolicyDocument> {
   const value = ctx.property(logicalId, "Policies", "error");
@@ -54,32 +67,26 @@ function readUser(ctx: ReadContext, logicalId: string): void {
       "console passwords are not modelled; the user signs in with its generated access key",
     );
   }
-  const name = ctx.attempt("error", () => ctx.model.physicalName(logicalId));
-  const path = ctx.attempt("error", () => ctx.model.iamPath(logicalId));
-  if (name === undefined || path === undefined) return;
+  const entity = iamEntityOf(ctx, logicalId);
+  if (entity === undefined) return;
   const user: UserInput = {
-    name,
-    account: ctx.account,
-    path,
+    ...entity,
     tags: ctx.tags(logicalId, "error"),
     groups: ctx.stringList(logicalId, "Groups", "error"),
     inlinePolicies: inlinePolicies(ctx, logicalId),
     managedPolicies: ctx.stringList(logicalId, "ManagedPolicyArns", "error"),
     // So the sandbox can be used at once: one access key, and a virtual MFA device named after the user.
     accessKeys: [{}],
-    mfaDevices: [{ name, secret: base32Encode(generatedMfaSeed(ctx.account, name)) }],
+    mfaDevices: [{ name: entity.name, secret: base32Encode(generatedMfaSeed(ctx.account, entity.name)) }],
   };
   ctx.draft.add("users", user, ctx.origin(logicalId));
 }
 
 function readGroup(ctx: ReadContext, logicalId: string): void {
-  const name = ctx.attempt("error", () => ctx.model.physicalName(logicalId));
-  const path = ctx.attempt("error", () => ctx.model.iamPath(logicalId));
-  if (name === undefined || path === undefined) return;
+  const entity = iamEntityOf(ctx, logicalId);
+  if (entity === undefined) return;
   const group: GroupInput = {
-    name,
-    account: ctx.account,
-    path,
+    ...entity,
     inlinePolicies: inlinePolicies(ctx, logicalId),
     managedPolicies: ctx.stringList(logicalId, "ManagedPolicyArns", "error"),
   };
@@ -88,17 +95,14 @@ function readGroup(ctx: ReadContext, logicalId: string): void {
 
 function readRole(ctx: ReadContext, logicalId: string): void {
   refuseBoundary(ctx, logicalId);
-  const name = ctx.attempt("error", () => ctx.model.physicalName(logicalId));
-  const path = ctx.attempt("error", () => ctx.model.iamPath(logicalId));
+  const entity = iamEntityOf(ctx, logicalId);
   const trust = ctx.policyDocument(logicalId, "AssumeRolePolicyDocument", "error");
   if (trust === undefined && !ctx.has(logicalId, "AssumeRolePolicyDocument")) {
     ctx.report("error", ["Resources", logicalId, "Properties"], "a role needs an AssumeRolePolicyDocument");
   }
-  if (name === undefined || path === undefined || trust === undefined) return;
+  if (entity === undefined || trust === undefined) return;
   const role: RoleInput = {
-    name,
-    account: ctx.account,
-    path,
+    ...entity,
     trust: trust as PolicyDocument,
     tags: ctx.tags(logicalId, "error"),
     inlinePolicies: inlinePolicies(ctx, logicalId),
@@ -112,16 +116,14 @@ function readRole(ctx: ReadContext, logicalId: string): void {
 }
 
 function readManagedPolicy(ctx: ReadContext, logicalId: string): void {
-  const name = ctx.attempt("error", () => ctx.model.physicalName(logicalId));
-  const path = ctx.attempt("error", () => ctx.model.iamPath(logicalId));
+  const named = iamEntityOf(ctx, logicalId);
   const document = ctx.policyDocument(logicalId, "PolicyDocument", "error");
-  if (name === undefined || path === undefined || document === undefined) return;
+  if (named === undefined || document === undefined) return;
+  const { name, path } = named;
   ctx.draft.add(
     "managedPolicies",
     {
-      name,
-      account: ctx.account,
-      path,
+      ...named,
       description: ctx.stringProperty(logicalId, "Description", "note") ?? "",
       document: document as PolicyDocument,
     },

@@ -6,18 +6,22 @@ import type { PathSegment } from "../issues.js";
 import type { worldFileSchema } from "../schema.js";
 
 export type WorldFileInput = z.input<typeof worldFileSchema>;
-export type Section =
-  | "accounts"
-  | "managedPolicies"
-  | "users"
-  | "groups"
-  | "roles"
-  | "kmsKeys"
-  | "sessionPreferences"
-  | "instances"
-  | "profiles";
+/** The world file's sections, in the order the file and the resolver take them. */
+export const SECTIONS = [
+  "accounts",
+  "managedPolicies",
+  "users",
+  "groups",
+  "roles",
+  "kmsKeys",
+  "sessionPreferences",
+  "instances",
+  "profiles",
+] as const;
+export type Section = (typeof SECTIONS)[number];
 export type SectionItem<S extends Section> = NonNullable<WorldFileInput[S]>[number];
 
+export type AccountInput = SectionItem<"accounts">;
 export type UserInput = SectionItem<"users">;
 export type GroupInput = SectionItem<"groups">;
 export type RoleInput = SectionItem<"roles">;
@@ -35,30 +39,15 @@ export interface Origin {
 
 export const BASE_WORLD = "base world";
 
+/** One empty list per section, in SECTIONS order. */
+function listPerSection<Lists extends { [S in Section]: unknown[] }>(): Lists {
+  return Object.fromEntries(SECTIONS.map((section) => [section, []])) as unknown as Lists;
+}
+
 export class WorldDraft {
   region: string;
-  readonly sections: { [S in Section]: SectionItem<S>[] } = {
-    accounts: [],
-    managedPolicies: [],
-    users: [],
-    groups: [],
-    roles: [],
-    kmsKeys: [],
-    sessionPreferences: [],
-    instances: [],
-    profiles: [],
-  };
-  readonly origins: { [S in Section]: Origin[] } = {
-    accounts: [],
-    managedPolicies: [],
-    users: [],
-    groups: [],
-    roles: [],
-    kmsKeys: [],
-    sessionPreferences: [],
-    instances: [],
-    profiles: [],
-  };
+  readonly sections: { [S in Section]: SectionItem<S>[] } = listPerSection();
+  readonly origins: { [S in Section]: Origin[] } = listPerSection();
 
   constructor(region: string) {
     this.region = region;
