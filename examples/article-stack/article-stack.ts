@@ -7,8 +7,8 @@ import { App, Duration, Stack, type StackProps, Tags } from "aws-cdk-lib";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type { Construct } from "constructs";
-// A workspace import ("@tobira/cdk") once packages/cdk is a workspace; the source keeps the example runnable
-// through tsx without a build.
+// The package's source, not its build ("@tobira/cdk", which an app of your own imports): the CLI (cdk.json),
+// the demo and the tests run the example through tsx, with nothing to build first.
 import {
   MfaEnforcedGroup,
   OperatorUsers,
@@ -102,9 +102,13 @@ export class ArticleStack extends Stack {
   }
 }
 
-/** The example app; `outdir` is where `app.synth()` writes OperationUsersStack.template.json. */
-export function articleApp(outdir: string): { app: App; stack: ArticleStack } {
-  const app = new App({ outdir, analyticsReporting: false });
+/**
+ * The example app; `outdir` is where `app.synth()` writes OperationUsersStack.template.json. Left out, App
+ * takes CDK_OUTDIR (set by the cdk CLI to its --output folder).
+ */
+export function articleApp(outdir?: string): { app: App; stack: ArticleStack } {
+  // No AWS::CDK::Metadata resource: it carries nothing the stack needs and would differ between CDK versions.
+  const app = new App({ analyticsReporting: false, ...(outdir === undefined ? {} : { outdir }) });
   const stack = new ArticleStack(app, ARTICLE_STACK_NAME, {
     env: { account: ARTICLE_ACCOUNT, region: ARTICLE_REGION },
   });

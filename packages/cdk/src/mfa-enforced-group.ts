@@ -53,81 +53,13 @@ export class MfaEnforcedGroup extends Construct {
     super(scope, id);
     const selfServiceKeys = props.selfServiceAccessKeys ?? true;
     const keysWithoutMfa = selfServiceKeys && (props.accessKeysWithoutMfa ?? false);
-    const stack = Stack.of(this);
-    const ownUser = stack.formatArn({
-      service: "iam",
-      region: "",
-      resource: "user",
-      resourceName: "${aws:username}",
-    });
-    const anyMfaDevice = stack.formatArn({ service: "iam", region: "", resource: "mfa", resourceName: "*" });
-    const protectedKeys = [...ABAC_TAG_KEYS, ...(props.protectedTagKeys ?? [])];
-
-    const statements = [
-      new iam.PolicyStatement({
-        sid: "ViewAccountPasswordPolicyAndDevices",
-        actions: ["iam:GetAccountPasswordPolicy", "iam:ListVirtualMFADevices"],
-        resources: ["*"],
-      }),
-      // Without ChangePassword and GetAccountPasswordPolicy here and in the deny's exceptions, a user whose
-      // first sign-in demands a new password is locked out before reaching the MFA page.
-      new iam.PolicyStatement({
-        sid: "ManageOwnPassword",
-        actions: ["iam:ChangePassword", "iam:GetUser", "iam:GetLoginProfile"],
-        resources: [ownUser],
-      }),
-      // Device names are chosen by the user (several devices per user are allowed), so the device ARN cannot
-      // be tied to the user name; what binds a device to a user is EnableMFADevice on the user's own ARN.
-      new iam.PolicyStatement({
-        sid: "CreateOwnVirtualMfaDevice",
-        actions: ["iam:CreateVirtualMFADevice"],
-        resources: [anyMfaDevice],
-      }),
-      new iam.PolicyStatement({
-        sid: "ManageOwnMfa",
-        actions: [
-          "iam:DeactivateMFADevice",
-          "iam:EnableMFADevice",
-          "iam:GetMFADevice",
-          "iam:ListMFADevices",
-          "iam:ResyncMFADevice",
-        ],
-        resources: [ownUser],
-      }),
-    ];
-    if (selfServiceKeys) {
-      statements.push(
-        new iam.PolicyStatement({
-          sid: "ManageOwnAccessKeys",
-          actions: ACCESS_KEY_ACTIONS,
-          resources: [ownUser],
-        }),
-      );
-    }
-    statements.push(
-      // Long-term access keys carry no aws:MultiFactorAuthPresent at all: BoolIfExists makes them "false".
-      // (DeactivateMFADevice is deliberately not excepted: removing a device needs MFA.)
-      new iam.PolicyStatement({
-        sid: "DenyEverythingElseWithoutMfa",
-        effect: iam.Effect.DENY,
-        notActions: keysWithoutMfa ? [...WITHOUT_MFA_ACTIONS, ...ACCESS_KEY_ACTIONS] : WITHOUT_MFA_ACTIONS,
-        resources: ["*"],
-        conditions: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } },
-      }),
-      // aws:PrincipalTag/* of an IAM user comes from the user's tags, so a user who may tag itself chooses
-      // its project and OS user. Tag keys are case-insensitive in condition keys, hence IgnoreCase.
-      new iam.PolicyStatement({
-        sid: "DenyAbacTagChanges",
-        effect: iam.Effect.DENY,
-        actions: ["iam:TagUser", "iam:UntagUser", "iam:TagRole", "iam:UntagRole"],
-        resources: ["*"],
-        conditions: { "ForAnyValue:StringEqualsIgnoreCase": { "aws:TagKeys": protectedKeys } },
-      }),
-    );
-
     this.policy = new iam.ManagedPolicy(this, "SelfServiceUntilMfa", {
       description: "Manage your own MFA device and password; everything else needs an MFA sign-in.",
-      statements,
+      statements: [
+        ...selfServiceStatements(Stack.of(this), selfServiceKeys),
+        denyWithoutMfaStatement(keysWithoutMfa),
+        denyAbacTagChangesStatement([...ABAC_TAG_KEYS, ...(props.protectedTagKeys ?? [])]),
+      ],
     });
     this.group = new iam.Group(this, "Group", {
       ...(props.groupName === undefined ? {} : { groupName: props.groupName }),
@@ -155,4 +87,86 @@ export class MfaEnforcedGroup extends Construct {
     }
     this.assumeStatement.addResources(...roleArns);
   }
+}
+
+/** What members may do to their own user (password, MFA devices, optionally access keys). */
+function selfServiceStatements(stack: Stack, accessKeys: boolean): iam.PolicyStatement[] {
+  const ownUser = stack.formatArn({
+    service: "iam",
+    region: "",
+    resource: "user",
+    resourceName: "${aws:username}",
+  });
+  const anyMfaDevice = stack.formatArn({ service: "iam", region: "", resource: "mfa", resourceName: "*" });
+  const statements = [
+    new iam.PolicyStatement({
+      sid: "ViewAccountPasswordPolicyAndDevices",
+      actions: ["iam:GetAccountPasswordPolicy", "iam:ListVirtualMFADevices"],
+      resources: ["*"],
+    }),
+    // Without ChangePassword and GetAccountPasswordPolicy here and in the deny's exceptions, a user whose
+    // first sign-in demands a new password is locked out before reaching the MFA page.
+    new iam.PolicyStatement({
+      sid: "ManageOwnPassword",
+      actions: ["iam:ChangePassword", "iam:GetUser", "iam:GetLoginProfile"],
+      resources: [ownUser],
+    }),
+    // Device names are chosen by the user (several devices per user are allowed), so the device ARN cannot
+    // be tied to the user name; what binds a device to a user is EnableMFADevice on the user's own ARN.
+    new iam.PolicyStatement({
+      sid: "CreateOwnVirtualMfaDevice",
+      actions: ["iam:CreateVirtualMFADevice"],
+      resources: [anyMfaDevice],
+    }),
+    new iam.PolicyStatement({
+      sid: "ManageOwnMfa",
+      actions: [
+        "iam:DeactivateMFADevice",
+        "iam:EnableMFADevice",
+        "iam:GetMFADevice",
+        "iam:ListMFADevices",
+        "iam:ResyncMFADevice",
+      ],
+      resources: [ownUser],
+    }),
+  ];
+  if (accessKeys) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: "ManageOwnAccessKeys",
+        actions: ACCESS_KEY_ACTIONS,
+        resources: [ownUser],
+      }),
+    );
+  }
+  return statements;
+}
+
+/**
+ * Everything but setting up MFA (and, for CLI-only users, their first access key) is denied until the
+ * caller signed in with MFA. Long-term access keys carry no aws:MultiFactorAuthPresent at all: BoolIfExists
+ * makes them "false". (DeactivateMFADevice is deliberately not excepted: removing a device needs MFA.)
+ */
+function denyWithoutMfaStatement(keysWithoutMfa: boolean): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: "DenyEverythingElseWithoutMfa",
+    effect: iam.Effect.DENY,
+    notActions: keysWithoutMfa ? [...WITHOUT_MFA_ACTIONS, ...ACCESS_KEY_ACTIONS] : WITHOUT_MFA_ACTIONS,
+    resources: ["*"],
+    conditions: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } },
+  });
+}
+
+/**
+ * aws:PrincipalTag/* of an IAM user comes from the user's tags, so a user who may tag itself chooses its
+ * project and OS user. Tag keys are case-insensitive in condition keys, hence IgnoreCase.
+ */
+function denyAbacTagChangesStatement(protectedKeys: readonly string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: "DenyAbacTagChanges",
+    effect: iam.Effect.DENY,
+    actions: ["iam:TagUser", "iam:UntagUser", "iam:TagRole", "iam:UntagRole"],
+    resources: ["*"],
+    conditions: { "ForAnyValue:StringEqualsIgnoreCase": { "aws:TagKeys": [...protectedKeys] } },
+  });
 }
