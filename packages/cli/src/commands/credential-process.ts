@@ -1,10 +1,6 @@
 // `tobira credential-process PROFILE`: Version 1 JSON on stdout for `credential_process = …`, nothing else there.
 import type { Command } from "commander";
-import {
-  addCredentialFlags,
-  type CredentialFlags,
-  credentialOptionsFrom,
-} from "../credentials/command-options.js";
+import { addCredentialFlags, type CredentialFlags, credentialOptionsFrom } from "./profile-options.js";
 
 export function register(program: Command): void {
   addCredentialFlags(
@@ -29,7 +25,9 @@ A cached answer is printed without asking anything; on a miss the MFA prompt ope
 so it works while the AWS CLI captures stdin and stderr.`,
     )
     .action(async (profile: string, flags: CredentialFlags) => {
-      const { runCredentialProcess } = await import("../credentials/credential-process-run.js");
+      const { runCredentialProcess } = await import(
+        "../outputs/credential-process/credential-process-run.js"
+      );
       await runCredentialProcess(profile, credentialOptionsFrom(flags));
     });
 }

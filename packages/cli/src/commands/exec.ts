@@ -1,10 +1,6 @@
 // `tobira exec PROFILE [-- CMD…]`: run a command (or the user's shell) with the profile's temporary credentials.
 import type { Command } from "commander";
-import {
-  addCredentialFlags,
-  type CredentialFlags,
-  credentialOptionsFrom,
-} from "../credentials/command-options.js";
+import { addCredentialFlags, type CredentialFlags, credentialOptionsFrom } from "./profile-options.js";
 
 export function register(program: Command): void {
   addCredentialFlags(
@@ -40,7 +36,7 @@ child's status (128+N when signal N ended it).`,
         command: string[],
         flags: CredentialFlags & { force?: boolean; server?: boolean },
       ) => {
-        const { runExec } = await import("../credentials/exec-run.js");
+        const { runExec } = await import("../outputs/exec/exec-run.js");
         process.exitCode = await runExec(profile, command, {
           ...credentialOptionsFrom(flags),
           force: flags.force === true,

@@ -1,10 +1,6 @@
 // `tobira export PROFILE [--format …]`: print the profile's temporary credentials as shell variables.
 import { type Command, Option } from "commander";
-import {
-  addCredentialFlags,
-  type CredentialFlags,
-  credentialOptionsFrom,
-} from "../credentials/command-options.js";
+import { addCredentialFlags, type CredentialFlags, credentialOptionsFrom } from "./profile-options.js";
 
 export function register(program: Command): void {
   addCredentialFlags(
@@ -33,7 +29,7 @@ Examples:
 Shell formats also unset AWS_PROFILE and other variables that would take precedence over these credentials.`,
     )
     .action(async (profile: string, flags: CredentialFlags & { format: string }) => {
-      const { runExport } = await import("../credentials/export-run.js");
+      const { runExport } = await import("../outputs/export/export-run.js");
       await runExport(profile, flags.format, credentialOptionsFrom(flags));
     });
 }

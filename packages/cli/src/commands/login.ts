@@ -1,10 +1,6 @@
 // `tobira login PROFILE`: a console sign-in URL for the profile, opened in the browser or printed.
 import type { Command } from "commander";
-import {
-  addCredentialFlags,
-  type CredentialFlags,
-  credentialOptionsFrom,
-} from "../credentials/command-options.js";
+import { addCredentialFlags, type CredentialFlags, credentialOptionsFrom } from "./profile-options.js";
 
 interface LoginFlags extends CredentialFlags {
   path?: string;
@@ -34,7 +30,7 @@ sign-in token that works once within 15 minutes: it is printed only on stdout, n
 console session for a role assumed straight from your keys, or GetFederationToken's duration for a user.`,
     )
     .action(async (profile: string, flags: LoginFlags) => {
-      const { runLogin } = await import("../login/login-run.js");
+      const { runLogin } = await import("../outputs/login/login-run.js");
       await runLogin(profile, {
         ...credentialOptionsFrom(flags),
         ...(flags.path === undefined ? {} : { path: flags.path }),

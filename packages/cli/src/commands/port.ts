@@ -1,11 +1,7 @@
 // `tobira port TARGET LOCAL:REMOTE… [--host H]`: forwards local ports to a target's ports (or to a host the
 // target reaches) through Session Manager.
 import type { Command } from "commander";
-import {
-  addCredentialFlags,
-  type CredentialFlags,
-  credentialOptionsFrom,
-} from "../credentials/command-options.js";
+import { addCredentialFlags, type CredentialFlags, credentialOptionsFrom } from "./profile-options.js";
 
 interface PortFlags extends CredentialFlags {
   profile?: string;
@@ -44,7 +40,7 @@ its own connection. Dropped networks are resumed, and the credentials are renewe
 MFA code while the MFA session lasts). Ctrl-C ends the sessions.`,
     )
     .action(async (target: string, mappings: string[], flags: PortFlags) => {
-      const { runPortForward } = await import("../port/port-forward-run.js");
+      const { runPortForward } = await import("../sessions/port/port-forward-run.js");
       process.exitCode = await runPortForward({
         target,
         mappings,

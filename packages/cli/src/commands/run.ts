@@ -1,11 +1,7 @@
 // `tobira run TARGET [--profile P] -- CMD…`: one command on an instance, its stdout, stderr and exit status.
 import type { Command } from "commander";
-import {
-  addCredentialFlags,
-  type CredentialFlags,
-  credentialOptionsFrom,
-} from "../credentials/command-options.js";
 import { UsageError } from "../errors.js";
+import { addCredentialFlags, type CredentialFlags, credentialOptionsFrom } from "./profile-options.js";
 
 interface RunFlags extends CredentialFlags {
   profile?: string;
@@ -43,7 +39,7 @@ Several arguments are quoted for the remote shell; a single one is taken as a co
         throw new UsageError("no command to run", {
           hint: "give it after --: tobira run TARGET -- CMD ARGS…",
         });
-      const { runCommand } = await import("../session-terminal/command-run.js");
+      const { runCommand } = await import("../sessions/run/command-run.js");
       process.exitCode = await runCommand({
         target,
         command,

@@ -45,7 +45,7 @@ export function register(program: Command): void {
         "  tobira sandbox up --template cdk.out/ArticleStack.template.json --account 111111111111",
     )
     .action(async (options: SandboxUpCommandOptions) => {
-      const { runSandboxUp } = await import("./sandbox-up.js");
+      const { runSandboxUp } = await import("../sandbox-control/up.js");
       await runSandboxUp(options);
     });
 
@@ -54,7 +54,7 @@ export function register(program: Command): void {
     .description("stop the sandbox of a state folder (exit 0 when none is running)")
     .option("--state <dir>", STATE_HELP)
     .action(async (options: { state?: string }) => {
-      const { runSandboxDown } = await import("./sandbox-down.js");
+      const { runSandboxDown } = await import("../sandbox-control/down.js");
       await runSandboxDown(options);
     });
 
@@ -64,7 +64,7 @@ export function register(program: Command): void {
     .option("--state <dir>", STATE_HELP)
     .option("--json", "print a JSON report")
     .action(async (options: { state?: string; json?: boolean }) => {
-      const { runSandboxStatus } = await import("./sandbox-status.js");
+      const { runSandboxStatus } = await import("../sandbox-control/status.js");
       await runSandboxStatus(options);
     });
 
@@ -74,7 +74,7 @@ export function register(program: Command): void {
     .argument("<serial>", "device serial (arn:aws:iam::111111111111:mfa/alice) or its name (alice)")
     .option("--state <dir>", STATE_HELP)
     .action(async (serial: string, options: { state?: string }) => {
-      const { runSandboxMfaCode } = await import("./sandbox-mfa-code.js");
+      const { runSandboxMfaCode } = await import("../sandbox-control/mfa-code.js");
       await runSandboxMfaCode(serial, options);
     });
 }

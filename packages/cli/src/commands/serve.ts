@@ -1,11 +1,7 @@
 // `tobira serve PROFILE [-- CMD…]`: a loopback container-credentials endpoint that keeps a profile's credentials fresh.
 import type { Command } from "commander";
-import {
-  addCredentialFlags,
-  type CredentialFlags,
-  credentialOptionsFrom,
-} from "../credentials/command-options.js";
 import { UsageError } from "../errors.js";
+import { addCredentialFlags, type CredentialFlags, credentialOptionsFrom } from "./profile-options.js";
 
 interface ServeFlags extends CredentialFlags {
   port?: string;
@@ -53,7 +49,7 @@ they expire, so a request never waits on a prompt. Ctrl-C (or SIGTERM) stops the
         ...(flags.port === undefined ? {} : { port: parsePort(flags.port) }),
         ...(flags.tokenFile === undefined ? {} : { tokenFile: flags.tokenFile }),
       };
-      const { runServe } = await import("../serve/serve-run.js");
+      const { runServe } = await import("../outputs/serve/serve-run.js");
       process.exitCode = await runServe(profile, command, options);
     });
 }

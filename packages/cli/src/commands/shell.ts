@@ -1,10 +1,6 @@
 // `tobira shell TARGET [--profile P]`: an interactive shell on an instance through Session Manager.
 import type { Command } from "commander";
-import {
-  addCredentialFlags,
-  type CredentialFlags,
-  credentialOptionsFrom,
-} from "../credentials/command-options.js";
+import { addCredentialFlags, type CredentialFlags, credentialOptionsFrom } from "./profile-options.js";
 
 interface ShellFlags extends CredentialFlags {
   profile?: string;
@@ -34,7 +30,7 @@ Keys (Ctrl-C, Ctrl-Z, …) go to the remote shell; the session ends when the rem
 with its status where the agent reports it. KMS-encrypted sessions use the profile's own credentials.`,
     )
     .action(async (target: string, flags: ShellFlags) => {
-      const { runShell } = await import("../session-terminal/shell-run.js");
+      const { runShell } = await import("../sessions/shell/shell-run.js");
       process.exitCode = await runShell({
         target,
         ...(flags.profile === undefined ? {} : { profile: flags.profile }),

@@ -1,10 +1,6 @@
 // `tobira ssh-config [--profile P]`: prints ssh config Host blocks that send ssh through `tobira ssh-proxy`.
 import type { Command } from "commander";
-import {
-  addCredentialFlags,
-  type CredentialFlags,
-  credentialOptionsFrom,
-} from "../credentials/command-options.js";
+import { addCredentialFlags, type CredentialFlags, credentialOptionsFrom } from "./profile-options.js";
 
 export function register(program: Command): void {
   addCredentialFlags(
@@ -22,7 +18,7 @@ Examples:
   ssh os-user1@web-a`,
     )
     .action(async (flags: CredentialFlags & { profile?: string; command: string }) => {
-      const { runSshConfig } = await import("../ssh/ssh-config-run.js");
+      const { runSshConfig } = await import("../sessions/ssh/ssh-config-run.js");
       process.exitCode = await runSshConfig({
         ...(flags.profile === undefined ? {} : { profile: flags.profile }),
         command: flags.command,

@@ -1,10 +1,6 @@
 // `tobira ssh-proxy TARGET [PORT]`: ssh's ProxyCommand through Session Manager (AWS-StartSSHSession).
 import type { Command } from "commander";
-import {
-  addCredentialFlags,
-  type CredentialFlags,
-  credentialOptionsFrom,
-} from "../credentials/command-options.js";
+import { addCredentialFlags, type CredentialFlags, credentialOptionsFrom } from "./profile-options.js";
 
 export function register(program: Command): void {
   addCredentialFlags(
@@ -25,7 +21,7 @@ In ~/.ssh/config (or let \`tobira ssh-config\` write it):
 stdin and stdout carry the SSH bytes; messages go to stderr and MFA prompts to the terminal (/dev/tty).`,
     )
     .action(async (target: string, port: string, flags: CredentialFlags & { profile?: string }) => {
-      const { runSshProxy } = await import("../ssh/ssh-proxy-run.js");
+      const { runSshProxy } = await import("../sessions/ssh/ssh-proxy-run.js");
       process.exitCode = await runSshProxy({
         target,
         port,

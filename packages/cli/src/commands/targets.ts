@@ -1,10 +1,6 @@
 // `tobira targets [FILTER] [--profile P] [--json]`: the instances and managed nodes a session can go to.
 import type { Command } from "commander";
-import {
-  addCredentialFlags,
-  type CredentialFlags,
-  credentialOptionsFrom,
-} from "../credentials/command-options.js";
+import { addCredentialFlags, type CredentialFlags, credentialOptionsFrom } from "./profile-options.js";
 
 export function register(program: Command): void {
   addCredentialFlags(
@@ -28,7 +24,7 @@ Examples:
     )
     .action(
       async (filter: string | undefined, flags: CredentialFlags & { profile?: string; json?: boolean }) => {
-        const { runTargets } = await import("../ssm/targets-run.js");
+        const { runTargets } = await import("../sessions/ssm/targets-run.js");
         process.exitCode = await runTargets({
           ...(flags.profile === undefined ? {} : { profile: flags.profile }),
           ...(filter === undefined ? {} : { filter }),

@@ -30,8 +30,3 @@ export class StsCallError extends TobiraError {
 export class CredentialLockTimeoutError extends TobiraError {
   override name = "CredentialLockTimeoutError";
 }
-
-/** `exec` inside an `exec`. */
-export class NestedExecError extends TobiraError {
-  override name = "NestedExecError";
-}
