@@ -1,4 +1,5 @@
-// The flags every credential command shares (--mfa-code, --mfa-prompt, --duration, --region) and their parsing.
+// The options the profile commands share: the credential flags (--mfa-code, --mfa-prompt, --duration,
+// --region), PROFILE and TARGET, --profile, and their parsing into the options the code folders take.
 // Light on purpose: command modules import it at load time.
 import type { Command } from "commander";
 import type { ProfileCredentialOptions } from "../credentials/profile-credentials.js";
@@ -17,6 +18,52 @@ export function addCredentialFlags(command: Command): Command {
     .option("--mfa-prompt <driver>", "how to ask for a code: terminal, ykman or command")
     .option("--duration <time>", "session lifetime: seconds, or with a unit (90m, 8h)")
     .option("--region <region>", "region for STS and for AWS_REGION (default: the profile's)");
+}
+
+/** The PROFILE argument of the credential outputs (exec, export, credential-process, serve, login). */
+export const PROFILE_ARGUMENT = ["<profile>", "profile name in the AWS config file"] as const;
+/** The --profile option of the session commands. */
+export const PROFILE_OPTION = [
+  "--profile <profile>",
+  "profile in the AWS config file (default: $AWS_PROFILE, else default)",
+] as const;
+/** The TARGET argument of shell, run and port. */
+export const TARGET_ARGUMENT = [
+  "<target>",
+  "instance id, mi-… id, Name tag, tag:KEY=VALUE, private IP or private DNS name",
+] as const;
+
+/**
+ * `program.command(name)` for a credential output, with its description and PROFILE. The caller adds its own
+ * options, then wraps it in addCredentialFlags, so --help lists the command's own options first.
+ */
+export function profileCommand(program: Command, name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
+    .argument(...PROFILE_ARGUMENT);
+}
+
+/** The flags of a session command (shell, run, port, targets, ssh-proxy, ssh-config). */
+export interface SessionFlags extends CredentialFlags {
+  profile?: string;
+  document?: string;
+  reason?: string;
+}
+
+/** What a session run takes from --profile, --document, --reason and the credential flags. */
+export function sessionOptionsFrom(flags: SessionFlags): {
+  profile?: string;
+  documentName?: string;
+  reason?: string;
+  access: ProfileCredentialOptions;
+} {
+  return {
+    ...(flags.profile === undefined ? {} : { profile: flags.profile }),
+    ...(flags.document === undefined ? {} : { documentName: flags.document }),
+    ...(flags.reason === undefined ? {} : { reason: flags.reason }),
+    access: credentialOptionsFrom(flags),
+  };
 }
 
 export function credentialOptionsFrom(flags: CredentialFlags): ProfileCredentialOptions {

@@ -1,4 +1,5 @@
-// `tobira vault …`: the vault itself — where it is (`status`) and moving it between backends (`migrate`).
+// `tobira vault status | migrate`: registers the commands; keys/vault-run.ts says where the vault is and moves
+// it between backends.
 import { type Command, Option } from "commander";
 import { backendOption } from "../vault/backend-option.js";
 
@@ -12,14 +13,8 @@ export function register(program: Command): void {
     )
     .addOption(backendOption())
     .action(async (options: { backend?: string }) => {
-      const { openVault } = await import("../vault/open-vault.js");
-      const opened = await openVault({ backend: options.backend });
-      const keys = (await opened.keys.list()).length;
-      const { listCachedSessions } = await import("../credentials/cached-sessions.js");
-      const sessions = (await listCachedSessions()).length;
-      process.stdout.write(
-        `backend: ${opened.backend}\nlocation: ${opened.location}\nkeys: ${keys}\ncached sessions: ${sessions}\n`,
-      );
+      const { runVaultStatus } = await import("../keys/vault-run.js");
+      await runVaultStatus(options);
     });
 
   vault
@@ -41,13 +36,7 @@ Examples:
   $ TOBIRA_VAULT_PASSPHRASE_FILE=~/.config/tobira/pass tobira vault migrate --to file`,
     )
     .action(async (options: { to: "keyring" | "file"; overwrite?: boolean }) => {
-      const { openBackend } = await import("../vault/open-vault.js");
-      const { migrateVault } = await import("../vault/migrate-vault.js");
-      const from = await openBackend(options.to === "keyring" ? "file" : "keyring");
-      const to = await openBackend(options.to);
-      const moved = await migrateVault(from, to, { overwrite: options.overwrite });
-      process.stdout.write(
-        `Moved ${moved.keys} key${moved.keys === 1 ? "" : "s"} from the ${from.location} to the ${to.location}.\n`,
-      );
+      const { runVaultMigrate } = await import("../keys/vault-run.js");
+      await runVaultMigrate(options);
     });
 }
