@@ -2,8 +2,8 @@
 // MFA codes through tobira_mfa_process), with the sandbox's audit log as the witness of every STS call.
 import { type AuditLine, readAuditLog, renderAuditLine, requestIdOf, sentMfaCode } from "./demo-audit.js";
 import type { DemoContext } from "./demo-context.js";
+import type { DemoStep } from "./demo-step.js";
 import { AWS_CLI_PROFILE, type CommandResult, type DemoUser, prepareDemoUser } from "./demo-user.js";
-import type { DemoStep } from "./sdk-steps.js";
 
 const AWS_CLI = "/usr/bin/aws";
 

@@ -8,7 +8,7 @@ import { describeStartFailure, loadSandboxLibrary } from "../sandbox-control/san
 import { inspectSandboxProcess, sandboxPaths } from "../sandbox-control/state-folder.js";
 import { describeAuditLines, readAuditLog } from "./demo-audit.js";
 import { DemoContext } from "./demo-context.js";
-import { demoSteps } from "./sdk-steps.js";
+import { demoSteps } from "./demo-steps.js";
 
 /** Variables that would make the SDK use something other than the sandbox's config files. */
 const CREDENTIAL_VARIABLES = [

@@ -1,16 +1,9 @@
-// The demo's steps, in order. The first ones narrate, with the AWS SDK in this process, what tobira relies on
-// and check that the sandbox decides it as AWS would; then the real CLI takes alice through her working
-// session (demo-cli-steps.ts) and onto instances through Session Manager (demo-session-steps.ts). Later issues extend the demo by adding steps to `demoSteps`.
+// The demo's first steps: with the AWS SDK in this process they narrate what tobira relies on (a signed call,
+// AssumeRole with and without MFA, a user without a device) and check that the sandbox decides it as AWS would.
 import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { TobiraError } from "../errors.js";
-import { credentialSteps } from "./cli-steps.js";
 import type { DemoContext, TemporaryCredentials } from "./demo-context.js";
-import { sessionSteps } from "./session-steps.js";
-
-export interface DemoStep {
-  title: string;
-  run(demo: DemoContext): Promise<void>;
-}
+import type { DemoStep } from "./demo-step.js";
 
 /** The role profile every step works with (`switch`: Role-for-switch, sourced from alice, behind her MFA). */
 function switchRole(demo: DemoContext): { roleArn: string; mfaSerial: string; sourceProfile: string } {
@@ -22,6 +15,13 @@ function switchRole(demo: DemoContext): { roleArn: string; mfaSerial: string; so
     );
   }
   return { roleArn, mfaSerial, sourceProfile };
+}
+
+/** AssumeRole without MFA, signed with `caller`'s keys, which AWS is expected to deny. */
+async function assumeRoleDenied(demo: DemoContext, label: string, caller: string, roleArn: string) {
+  await demo.call(label, "denied", () =>
+    demo.sts(caller).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "tobira-demo" })),
+  );
 }
 
 const signedCallerIdentity: DemoStep = {
@@ -91,11 +91,7 @@ const assumeRoleWithoutMfa: DemoStep = {
       "Without SerialNumber and TokenCode the request carries no aws:MultiFactorAuthPresent, so the " +
         "MFA conditions cannot match and AWS refuses:",
     );
-    await demo.call("sts:AssumeRole without MFA", "denied", () =>
-      demo
-        .sts(role.sourceProfile)
-        .send(new AssumeRoleCommand({ RoleArn: role.roleArn, RoleSessionName: "tobira-demo" })),
-    );
+    await assumeRoleDenied(demo, "sts:AssumeRole without MFA", role.sourceProfile, role.roleArn);
   },
 };
 
@@ -107,19 +103,13 @@ const carolDenied: DemoStep = {
       "carol is in the same group as alice but has no MFA device, so she cannot give a code and her " +
         "group's policies deny her everything but setting one up:",
     );
-    await demo.call("sts:AssumeRole as carol", "denied", () =>
-      demo
-        .sts("carol")
-        .send(new AssumeRoleCommand({ RoleArn: role.roleArn, RoleSessionName: "tobira-demo" })),
-    );
+    await assumeRoleDenied(demo, "sts:AssumeRole as carol", "carol", role.roleArn);
   },
 };
 
-export const demoSteps: DemoStep[] = [
+export const sdkSteps: DemoStep[] = [
   signedCallerIdentity,
   assumeRoleWithMfa,
   assumeRoleWithoutMfa,
   carolDenied,
-  ...credentialSteps,
-  ...sessionSteps,
 ];

@@ -4,7 +4,7 @@
 
 import { codesSent, showRun, userOf } from "./cli-steps.js";
 import { type AuditLine, readAuditLog, renderAuditLine, sentMfaCode } from "./demo-audit.js";
-import type { DemoStep } from "./sdk-steps.js";
+import type { DemoStep } from "./demo-step.js";
 
 /** The role session alice's project-a profile acts as, and the instance role the agents act as. */
 const OPERATOR_SESSION = ":assumed-role/project-a-operator/alice";
@@ -89,16 +89,8 @@ const runOnKmsSession: DemoStep = {
         "own notes to stderr, and the remote exit status becomes tobira's:",
     );
     const start = readAuditLog(demo.paths.audit).length;
-    const result = await user.run("tobira", [
-      "run",
-      "web-a",
-      "--profile",
-      "project-a",
-      "--",
-      "sh",
-      "-c",
-      REMOTE_COMMAND,
-    ]);
+    const words = ["run", "web-a", "--profile", "project-a", "--", "sh", "-c", REMOTE_COMMAND];
+    const result = await user.run("tobira", words);
     showRun(demo, `tobira run web-a --profile project-a -- sh -c '${REMOTE_COMMAND}'`, result);
     demo.transcript([`$ echo $?`, `${result.code}`]);
     const stdout = result.stdout.split("\n").map((line) => line.trim());

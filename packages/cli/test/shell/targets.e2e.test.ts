@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { after, before, describe, test } from "node:test";
-import { BUILT, type SessionFixture, startSessionFixture } from "./session-fixture.js";
+import { BUILT, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
 
 interface Listed {
   id: string;
@@ -15,9 +15,9 @@ interface Listed {
 }
 
 describe("tobira targets through the sandbox", { skip: !BUILT && "run `npm run build` first" }, () => {
-  let fx: SessionFixture;
+  let fx: SandboxUser;
   before(async () => {
-    fx = await startSessionFixture({ label: "targets" });
+    fx = await startSandboxUser({ label: "targets", keyBy: "tobira-add" });
   });
   after(async () => {
     await fx?.close();
