@@ -1,7 +1,7 @@
 // A loopback container-credentials endpoint (what the AWS SDKs read through AWS_CONTAINER_CREDENTIALS_FULL_URI):
 // credentials fetched before the first request and refreshed in the background, so a request is answered
 // from memory at once and never waits on an MFA prompt (the SDKs give each attempt about one second).
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { AwsCredentials } from "../../credentials/ports.js";
 import { TobiraError } from "../../errors.js";
@@ -76,105 +76,10 @@ function servable(credentials: AwsCredentials, label: string): ServedCredentials
 }
 
 export async function startCredentialServer(options: CredentialServerOptions): Promise<CredentialServer> {
-  const now = options.now ?? Date.now;
-  const notice = options.notice ?? ((line: string) => process.stderr.write(`tobira: ${line}\n`));
   // Fetch first: a prompt happens here, before any client can ask.
-  let current = servable(await options.fetchCredentials(), options.label);
-  let closed = false;
-  let timer: NodeJS.Timeout | undefined;
-  let failures = 0;
-  const minInterval = options.minRefreshIntervalMs ?? 10_000;
-  const nextRefresh = () => Math.max(minInterval, refreshDelay(Date.parse(current.expiration), now()));
-
-  const schedule = (delay: number) => {
-    if (closed) return;
-    timer = setTimeout(refresh, delay);
-    // The listening server keeps the process alive; the timer alone must not.
-    timer.unref();
-  };
-  const refresh = async () => {
-    try {
-      const next = servable(await options.fetchCredentials(), options.label);
-      failures = 0;
-      if (next.expiration !== current.expiration) {
-        notice(`${options.label}: fresh credentials, valid until ${next.expiration}`);
-      }
-      current = next;
-      schedule(nextRefresh());
-    } catch (error) {
-      failures++;
-      const delay = retryDelay(failures);
-      const reason = error instanceof Error ? error.message : String(error);
-      notice(
-        `${options.label}: refreshing credentials failed (${reason}); trying again in ${Math.round(delay / 1000)} s ` +
-          `while the current ones last (until ${current.expiration})`,
-      );
-      schedule(delay);
-    }
-  };
-
-  const server = createServer((request, response) => answer(request, response));
-
-  function send(response: ServerResponse, status: number, body: unknown): void {
-    const text = JSON.stringify(body);
-    response.writeHead(status, {
-      "content-type": "application/json",
-      "content-length": Buffer.byteLength(text),
-      "cache-control": "no-store",
-    });
-    response.end(text);
-  }
-
-  function answer(request: IncomingMessage, response: ServerResponse): void {
-    const path = (request.url ?? "/").split("?")[0];
-    if (path !== CREDENTIALS_PATH) {
-      send(response, 404, { Code: "NotFound", Message: `Only ${CREDENTIALS_PATH} answers here.` });
-      return;
-    }
-    if (request.method !== "GET") {
-      response.setHeader("allow", "GET");
-      send(response, 405, { Code: "MethodNotAllowed", Message: "Use GET." });
-      return;
-    }
-    const given = request.headers.authorization;
-    if (!tokenMatches(options.token, given)) {
-      notice(
-        `refused a request ${given === undefined ? "without an Authorization header" : "with a wrong token"} (403)`,
-      );
-      send(response, 403, {
-        Code: "AccessDenied",
-        Message: "The Authorization header must hold the token from AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE.",
-      });
-      return;
-    }
-    if (Date.parse(current.expiration) <= now()) {
-      send(response, 503, {
-        Code: "CredentialsExpired",
-        Message: `The credentials of ${options.label} expired and could not be refreshed; see tobira serve's messages.`,
-      });
-      return;
-    }
-    send(response, 200, {
-      AccessKeyId: current.accessKeyId,
-      SecretAccessKey: current.secretAccessKey,
-      Token: current.sessionToken,
-      Expiration: current.expiration,
-    });
-  }
-
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  }).catch((error: NodeJS.ErrnoException) => {
-    throw new CredentialServerError(
-      `cannot listen on 127.0.0.1:${options.port ?? 0}: ${error.code ?? error.message}`,
-      { hint: "choose another --port, or leave it out for a free one" },
-    );
-  });
-  const port = (server.address() as AddressInfo).port;
+  const held = new HeldCredentials(options, servable(await options.fetchCredentials(), options.label));
+  const server = createServer((request, response) => answer(request, response, held, options));
+  const port = await listen(server, options.port ?? 0);
   let tokenFile: TokenFile;
   try {
     tokenFile = await writeTokenFile(options.token, {
@@ -185,13 +90,13 @@ export async function startCredentialServer(options: CredentialServerOptions): P
     server.close();
     throw error;
   }
-  schedule(nextRefresh());
+  held.start();
   const url = `http://127.0.0.1:${port}${CREDENTIALS_PATH}`;
-
+  let closed = false;
   return {
     url,
     tokenFile: tokenFile.path,
-    expiration: () => current.expiration,
+    expiration: () => held.current.expiration,
     variables: () => [
       ["AWS_CONTAINER_CREDENTIALS_FULL_URI", url],
       ["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tokenFile.path],
@@ -199,7 +104,7 @@ export async function startCredentialServer(options: CredentialServerOptions): P
     async close() {
       if (closed) return;
       closed = true;
-      if (timer) clearTimeout(timer);
+      held.stop();
       tokenFile.remove();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -207,4 +112,134 @@ export async function startCredentialServer(options: CredentialServerOptions): P
       });
     },
   };
+}
+
+/** The credentials served now, refreshed in the background five minutes before they expire. */
+class HeldCredentials {
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private failures = 0;
+  readonly now: () => number;
+  readonly notice: (line: string) => void;
+
+  constructor(
+    private readonly options: CredentialServerOptions,
+    public current: ServedCredentials,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.notice = options.notice ?? ((line: string) => process.stderr.write(`tobira: ${line}\n`));
+  }
+
+  start(): void {
+    this.schedule(this.nextRefresh());
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  private nextRefresh(): number {
+    const minInterval = this.options.minRefreshIntervalMs ?? 10_000;
+    return Math.max(minInterval, refreshDelay(Date.parse(this.current.expiration), this.now()));
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.refresh(), delay);
+    // The listening server keeps the process alive; the timer alone must not.
+    this.timer.unref();
+  }
+
+  private async refresh(): Promise<void> {
+    const { label } = this.options;
+    try {
+      const next = servable(await this.options.fetchCredentials(), label);
+      this.failures = 0;
+      if (next.expiration !== this.current.expiration) {
+        this.notice(`${label}: fresh credentials, valid until ${next.expiration}`);
+      }
+      this.current = next;
+      this.schedule(this.nextRefresh());
+    } catch (error) {
+      this.failures++;
+      const delay = retryDelay(this.failures);
+      const reason = error instanceof Error ? error.message : String(error);
+      this.notice(
+        `${label}: refreshing credentials failed (${reason}); trying again in ${Math.round(delay / 1000)} s ` +
+          `while the current ones last (until ${this.current.expiration})`,
+      );
+      this.schedule(delay);
+    }
+  }
+}
+
+/** Listens on 127.0.0.1 and resolves the port; a busy or forbidden port is a CredentialServerError. */
+async function listen(server: Server, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  }).catch((error: NodeJS.ErrnoException) => {
+    throw new CredentialServerError(`cannot listen on 127.0.0.1:${port}: ${error.code ?? error.message}`, {
+      hint: "choose another --port, or leave it out for a free one",
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    "cache-control": "no-store",
+  });
+  response.end(text);
+}
+
+/** One request: only GET /credentials with the token gets the credentials, from memory, at once. */
+function answer(
+  request: IncomingMessage,
+  response: ServerResponse,
+  held: HeldCredentials,
+  options: CredentialServerOptions,
+): void {
+  const path = (request.url ?? "/").split("?")[0];
+  if (path !== CREDENTIALS_PATH) {
+    send(response, 404, { Code: "NotFound", Message: `Only ${CREDENTIALS_PATH} answers here.` });
+    return;
+  }
+  if (request.method !== "GET") {
+    response.setHeader("allow", "GET");
+    send(response, 405, { Code: "MethodNotAllowed", Message: "Use GET." });
+    return;
+  }
+  const given = request.headers.authorization;
+  if (!tokenMatches(options.token, given)) {
+    held.notice(
+      `refused a request ${given === undefined ? "without an Authorization header" : "with a wrong token"} (403)`,
+    );
+    send(response, 403, {
+      Code: "AccessDenied",
+      Message: "The Authorization header must hold the token from AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE.",
+    });
+    return;
+  }
+  const current = held.current;
+  if (Date.parse(current.expiration) <= held.now()) {
+    send(response, 503, {
+      Code: "CredentialsExpired",
+      Message: `The credentials of ${options.label} expired and could not be refreshed; see tobira serve's messages.`,
+    });
+    return;
+  }
+  send(response, 200, {
+    AccessKeyId: current.accessKeyId,
+    SecretAccessKey: current.secretAccessKey,
+    Token: current.sessionToken,
+    Expiration: current.expiration,
+  });
 }

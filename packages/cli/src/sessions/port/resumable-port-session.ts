@@ -2,7 +2,7 @@
 // data channel's port client; when the socket drops, ResumeSession → new token and StreamUrl → new signed
 // socket → replaceTransport, on the plugin's retry schedule (ssm-protocol.md §8), with the sequence state of
 // the channel untouched. Credentials are renewed first when the service says (or its clock shows) they expired.
-import { ResumeSessionCommand, StartSessionCommand, TerminateSessionCommand } from "@aws-sdk/client-ssm";
+import { ResumeSessionCommand, TerminateSessionCommand } from "@aws-sdk/client-ssm";
 import {
   type ClientPortSession,
   type DataChannelEnd,
@@ -12,10 +12,10 @@ import {
   websocketTransport,
 } from "@tobira/session";
 import type { TobiraError } from "../../errors.js";
-import { awsCallError } from "../ssm/aws-error-text.js";
 import { kmsDataKeySource } from "../ssm/kms-data-key.js";
 import { sessionFailure, TOBIRA_CLIENT_VERSION } from "../ssm/open-session.js";
 import { SessionFailedError } from "../ssm/session-errors.js";
+import { type StartedSession, startSession } from "../ssm/start-session.js";
 import { connectStream, type OpenedStream } from "../ssm/stream-connect.js";
 import type { PortDocument } from "./port-mappings.js";
 import { isExpiredCredentialsError, type SessionAccess } from "./session-access.js";
@@ -61,134 +61,15 @@ export async function startPortSession(
   events: PortSessionEvents,
 ): Promise<ResumablePortSession> {
   const profile = (await access.fresh()).profile;
-  const context = { profile, target: request.target };
-  let started: { SessionId?: string; StreamUrl?: string; TokenValue?: string };
-  try {
-    started = await access.current.ssm.send(
-      new StartSessionCommand({
-        Target: request.target,
-        DocumentName: request.documentName,
-        Parameters: request.parameters,
-        ...(request.reason === undefined ? {} : { Reason: request.reason }),
-      }),
-    );
-  } catch (error) {
-    throw awsCallError(error, "StartSession", context);
-  }
-  const { SessionId: sessionId, StreamUrl: streamUrl, TokenValue: token } = started;
-  if (!sessionId || !streamUrl || !token) {
-    throw new SessionFailedError("StartSession answered without SessionId, StreamUrl or TokenValue", {
-      hint: "the SSM endpoint did not answer as Session Manager does; check the endpoint_url of the profile",
-    });
-  }
-  const delays = events.retryDelays ?? (() => resumeRetryDelays());
-  let closing = false;
-  let resumeFailure: TobiraError | undefined;
-  let resumeCount = 0;
-  let live: OpenedStream | undefined;
-
-  const terminateApi = async (): Promise<void> => {
-    try {
-      await (await access.fresh()).ssm.send(new TerminateSessionCommand({ SessionId: sessionId }));
-    } catch (error) {
-      if (isExpiredCredentialsError(error)) {
-        await access.refresh().catch(() => {});
-        await access.current.ssm.send(new TerminateSessionCommand({ SessionId: sessionId })).catch(() => {});
-      } else if (process.env.TOBIRA_DEBUG)
-        process.stderr.write(`tobira: TerminateSession: ${String(error)}\n`);
-    }
-  };
-
-  /** The signed websocket to `url`, signed by the service's clock with the current credentials. */
-  const dial = async (url: string): Promise<OpenedStream> =>
-    connectStream({
-      streamUrl: url,
-      credentials: access.credentials,
-      region: access.current.region,
-      now: new Date(access.clock.now()),
-    });
-
-  // §8.6: a failed first dial is retried with the same token, on the same schedule.
-  let first: OpenedStream | undefined;
-  let firstError: unknown;
-  for (const delay of [0, ...delays()]) {
-    if (delay > 0) await sleep(delay);
-    try {
-      first = await dial(streamUrl);
-      break;
-    } catch (error) {
-      firstError = error;
-    }
-  }
-  if (first === undefined) {
-    await terminateApi();
-    throw firstError;
-  }
-  live = first;
-
-  const resumeCall = async (): Promise<{ TokenValue?: string; StreamUrl?: string }> => {
-    const call = () => access.current.ssm.send(new ResumeSessionCommand({ SessionId: sessionId }));
-    try {
-      await access.fresh();
-      return await call();
-    } catch (error) {
-      // The service's clock (now known from its answer) says the credentials expired: renew, ask again.
-      if (!isExpiredCredentialsError(error)) throw error;
-      await access.refresh();
-      return call();
-    }
-  };
-
-  let resuming = false;
-  const resume = async (): Promise<void> => {
-    if (resuming || closing) return;
-    resuming = true;
-    events.notice(`Connection to the message gateway lost; resuming session ${sessionId}...`);
-    let lastError: unknown;
-    try {
-      for (const delay of delays()) {
-        await sleep(delay);
-        if (closing) return;
-        try {
-          const answer = await resumeCall();
-          if (!answer.TokenValue) {
-            resumeFailure = new SessionFailedError(`Session: ${sessionId} timed out.`, {
-              hint: "the session ended while the connection was down; start it again",
-            });
-            port.channel.close();
-            return;
-          }
-          const next = await dial(answer.StreamUrl || streamUrl);
-          if (closing) {
-            next.socket.close();
-            return;
-          }
-          live = next;
-          resumeCount++;
-          port.channel.replaceTransport(websocketTransport(next.socket), answer.TokenValue);
-          events.notice(`Session ${sessionId} resumed.`);
-          return;
-        } catch (error) {
-          lastError = error;
-        }
-      }
-      const why = lastError instanceof Error ? lastError.message : String(lastError);
-      resumeFailure = new SessionFailedError(`could not resume session ${sessionId}: ${why}`, {
-        hint: "check the network to the ssmmessages endpoint, then start the session again",
-        cause: lastError,
-      });
-      port.channel.close();
-    } finally {
-      resuming = false;
-    }
-  };
-
+  const started = await startSession(access.current.ssm, request, profile);
+  const link = new SessionLink(access, started, events);
+  const first = await link.dialFirst();
   const keys = kmsDataKeySource(access.current.kms);
   const port = openClientPortSession({
     transport: websocketTransport(first.socket),
-    token,
+    token: started.token,
     clientVersion: TOBIRA_CLIENT_VERSION,
-    sessionId,
+    sessionId: started.sessionId,
     targetId: request.target,
     generateDataKey: keys.generateDataKey,
     // connectStream pings every socket it opens (§1.6); the channel need not ping as well.
@@ -196,40 +77,176 @@ export async function startPortSession(
     // Every overdue frame is resent each tick, not only the oldest (the plugin's way): under loss the
     // plugin's head-only repair lets one hole hold up the whole stream for a tick per lost frame.
     tuning: { retransmitPolicy: "all-overdue" },
-    onTransportLost: () => void resume(),
+    onTransportLost: () => void link.resume(),
     ...(events.onConnectError === undefined ? {} : { onConnectError: events.onConnectError }),
   });
+  link.attach(port);
   access.keepFresh();
-
+  const facts = () => ({ sessionId: started.sessionId, profile, keyId: keys.lastKeyId() });
   const ready = port.ready.catch((error: unknown) => {
     port.channel.close();
-    throw sessionFailure({ sessionId, profile, keyId: keys.lastKeyId(), startError: error }) ?? error;
+    throw sessionFailure({ ...facts(), startError: error }) ?? error;
   });
   ready.catch(() => {});
-
-  const ended = port.ended.then((end): PortSessionOutcome => {
-    live?.stopKeepalive();
-    if (resumeFailure !== undefined) return { end, failure: resumeFailure, resumeFailed: true };
-    const failure = closing
-      ? undefined
-      : sessionFailure({ sessionId, profile, keyId: keys.lastKeyId(), end, startError: undefined });
-    return { end, ...(failure === undefined ? {} : { failure }) };
-  });
-
-  let terminating: Promise<void> | undefined;
+  const ended = port.ended.then((end) =>
+    link.outcome(end, () => sessionFailure({ ...facts(), end, startError: undefined })),
+  );
   return {
-    sessionId,
+    sessionId: started.sessionId,
     port,
     ready,
     ended,
-    resumes: () => resumeCount,
-    terminate() {
-      closing = true;
-      terminating ??= (async () => {
-        await port.terminate(1000).catch(() => false);
-        await terminateApi();
-      })();
-      return terminating;
-    },
+    resumes: () => link.resumeCount,
+    terminate: () => link.terminate(),
   };
+}
+
+/**
+ * The socket under one port session and its replacement when it drops: the first dial (retried with the same
+ * token, §8.6), ResumeSession and a new dial on the plugin's schedule, and the end (flag, then the API).
+ */
+class SessionLink {
+  resumeCount = 0;
+  private closing = false;
+  private resuming = false;
+  private resumeFailure: TobiraError | undefined;
+  private live: OpenedStream | undefined;
+  private port: ClientPortSession | undefined;
+  private terminating: Promise<void> | undefined;
+  private readonly delays: () => number[];
+
+  constructor(
+    private readonly access: SessionAccess,
+    private readonly started: StartedSession,
+    private readonly events: PortSessionEvents,
+  ) {
+    this.delays = events.retryDelays ?? (() => resumeRetryDelays());
+  }
+
+  attach(port: ClientPortSession): void {
+    this.port = port;
+  }
+
+  /** §8.6: a failed first dial is retried with the same token, on the same schedule; then the session is ended. */
+  async dialFirst(): Promise<OpenedStream> {
+    let firstError: unknown;
+    for (const delay of [0, ...this.delays()]) {
+      if (delay > 0) await sleep(delay);
+      try {
+        this.live = await this.dial(this.started.streamUrl);
+        return this.live;
+      } catch (error) {
+        firstError = error;
+      }
+    }
+    await this.terminateApi();
+    throw firstError;
+  }
+
+  /** The signed websocket to `url`, signed by the service's clock with the current credentials. */
+  private dial(url: string): Promise<OpenedStream> {
+    return connectStream({
+      streamUrl: url,
+      credentials: this.access.credentials,
+      region: this.access.current.region,
+      now: new Date(this.access.clock.now()),
+    });
+  }
+
+  /** ResumeSession; when the service's clock says the credentials expired, renew them and ask again. */
+  private async resumeCall(): Promise<{ TokenValue?: string; StreamUrl?: string }> {
+    const call = () =>
+      this.access.current.ssm.send(new ResumeSessionCommand({ SessionId: this.started.sessionId }));
+    try {
+      await this.access.fresh();
+      return await call();
+    } catch (error) {
+      if (!isExpiredCredentialsError(error)) throw error;
+      await this.access.refresh();
+      return call();
+    }
+  }
+
+  async resume(): Promise<void> {
+    if (this.resuming || this.closing) return;
+    this.resuming = true;
+    const { sessionId } = this.started;
+    this.events.notice(`Connection to the message gateway lost; resuming session ${sessionId}...`);
+    let lastError: unknown;
+    try {
+      for (const delay of this.delays()) {
+        await sleep(delay);
+        if (this.closing) return;
+        try {
+          if (await this.resumeOnce()) return;
+        } catch (error) {
+          lastError = error;
+        }
+      }
+      const why = lastError instanceof Error ? lastError.message : String(lastError);
+      this.resumeFailure = new SessionFailedError(`could not resume session ${sessionId}: ${why}`, {
+        hint: "check the network to the ssmmessages endpoint, then start the session again",
+        cause: lastError,
+      });
+      this.port?.channel.close();
+    } finally {
+      this.resuming = false;
+    }
+  }
+
+  /** One try: true when the session is resumed, or is over (timed out, or closed meanwhile). */
+  private async resumeOnce(): Promise<boolean> {
+    const { sessionId } = this.started;
+    const answer = await this.resumeCall();
+    if (!answer.TokenValue) {
+      this.resumeFailure = new SessionFailedError(`Session: ${sessionId} timed out.`, {
+        hint: "the session ended while the connection was down; start it again",
+      });
+      this.port?.channel.close();
+      return true;
+    }
+    const next = await this.dial(answer.StreamUrl || this.started.streamUrl);
+    if (this.closing) {
+      next.socket.close();
+      return true;
+    }
+    this.live = next;
+    this.resumeCount++;
+    this.port?.channel.replaceTransport(websocketTransport(next.socket), answer.TokenValue);
+    this.events.notice(`Session ${sessionId} resumed.`);
+    return true;
+  }
+
+  /** How the session ended: a failed resume, else what the agent or AWS said (nothing when we closed it). */
+  outcome(end: DataChannelEnd, failureOf: () => TobiraError | undefined): PortSessionOutcome {
+    this.live?.stopKeepalive();
+    if (this.resumeFailure !== undefined) return { end, failure: this.resumeFailure, resumeFailed: true };
+    const failure = this.closing ? undefined : failureOf();
+    return { end, ...(failure === undefined ? {} : { failure }) };
+  }
+
+  /** Flag TerminateSession (agent permitting), then the TerminateSession API; once. */
+  terminate(): Promise<void> {
+    this.closing = true;
+    this.terminating ??= (async () => {
+      await this.port?.terminate(1000).catch(() => false);
+      await this.terminateApi();
+    })();
+    return this.terminating;
+  }
+
+  private async terminateApi(): Promise<void> {
+    const sessionId = this.started.sessionId;
+    try {
+      await (await this.access.fresh()).ssm.send(new TerminateSessionCommand({ SessionId: sessionId }));
+    } catch (error) {
+      if (isExpiredCredentialsError(error)) {
+        await this.access.refresh().catch(() => {});
+        await this.access.current.ssm
+          .send(new TerminateSessionCommand({ SessionId: sessionId }))
+          .catch(() => {});
+      } else if (process.env.TOBIRA_DEBUG)
+        process.stderr.write(`tobira: TerminateSession: ${String(error)}\n`);
+    }
+  }
 }

@@ -1,7 +1,6 @@
 // Opens a Session Manager session as the official client does, minus the plugin: StartSession with the
 // profile's credentials, the signed websocket to StreamUrl, the data channel's client role with KMS data keys
 // from the same credentials; and ends it with TerminateSession.
-import { StartSessionCommand, TerminateSessionCommand } from "@aws-sdk/client-ssm";
 import {
   type ClientDataChannel,
   type ClientSessionInfo,
@@ -12,11 +11,11 @@ import {
   websocketTransport,
 } from "@tobira/session";
 import type { TobiraError } from "../../errors.js";
-import { awsCallError } from "./aws-error-text.js";
 import { kmsDataKeySource } from "./kms-data-key.js";
 import type { ProfileAccess } from "./profile-access.js";
 import { SessionFailedError } from "./session-errors.js";
-import { connectStream } from "./stream-connect.js";
+import { type StartSessionRequest, startSession, terminateSession } from "./start-session.js";
+import { connectStream, type OpenedStream } from "./stream-connect.js";
 
 /**
  * The ClientVersion tobira reports: AWS's documented minimum plugin version (the release that signs the
@@ -25,13 +24,8 @@ import { connectStream } from "./stream-connect.js";
  */
 export const TOBIRA_CLIENT_VERSION = VERSIONS.defaultClientVersion;
 
-export interface SessionRequest {
-  /** The resolved target id (i-… or mi-…). */
-  target: string;
-  documentName?: string;
-  parameters?: Record<string, string[]>;
-  reason?: string;
-}
+/** What StartSession is asked for: the target id, and the document, its parameters and a reason. */
+export type SessionRequest = StartSessionRequest;
 
 export interface SessionHandlers {
   onOutput?: (bytes: Uint8Array) => void;
@@ -68,45 +62,20 @@ export async function openSession(
   request: SessionRequest,
   handlers: SessionHandlers = {},
 ): Promise<OpenedSession> {
-  let started: { SessionId?: string; StreamUrl?: string; TokenValue?: string };
-  try {
-    started = await access.ssm.send(
-      new StartSessionCommand({
-        Target: request.target,
-        ...(request.documentName === undefined ? {} : { DocumentName: request.documentName }),
-        ...(request.parameters === undefined ? {} : { Parameters: request.parameters }),
-        ...(request.reason === undefined ? {} : { Reason: request.reason }),
-      }),
-    );
-  } catch (error) {
-    throw awsCallError(error, "StartSession", { profile: access.profile, target: request.target });
-  }
-  const { SessionId: sessionId, StreamUrl: streamUrl, TokenValue: token } = started;
-  if (!sessionId || !streamUrl || !token) {
-    throw new SessionFailedError("StartSession answered without SessionId, StreamUrl or TokenValue", {
-      hint: "the SSM endpoint did not answer as Session Manager does; check the endpoint_url of the profile",
-    });
-  }
-
+  const { sessionId, streamUrl, token } = await startSession(access.ssm, request, access.profile);
   let terminated = false;
   const terminate = async (): Promise<void> => {
     if (terminated) return;
     terminated = true;
-    try {
-      await access.ssm.send(new TerminateSessionCommand({ SessionId: sessionId }));
-    } catch (error) {
-      if (process.env.TOBIRA_DEBUG) process.stderr.write(`tobira: TerminateSession: ${String(error)}\n`);
-    }
+    await terminateSession(access.ssm, sessionId);
   };
-
-  let stream: Awaited<ReturnType<typeof connectStream>>;
+  let stream: OpenedStream;
   try {
     stream = await connectStream({ streamUrl, credentials: access.credentials, region: access.region });
   } catch (error) {
     await terminate();
     throw error;
   }
-
   const keys = kmsDataKeySource(access.kms);
   let exitCode: number | undefined;
   const channel = openClientDataChannel({
@@ -124,7 +93,6 @@ export async function openSession(
     },
     ...(handlers.onDiagnostic === undefined ? {} : { onDiagnostic: handlers.onDiagnostic }),
   });
-
   const explain = (end: DataChannelEnd | undefined, startError: unknown): TobiraError | undefined =>
     sessionFailure({
       sessionId,
@@ -133,9 +101,25 @@ export async function openSession(
       ...(end === undefined ? {} : { end }),
       startError,
     });
+  return {
+    sessionId,
+    target: request.target,
+    channel,
+    ready: readyOrExplained(channel, explain),
+    ended: channel.ended.then((end) => outcomeOf(end, exitCode, explain, stream)),
+    async terminate() {
+      await terminate();
+      channel.close();
+    },
+  };
+}
 
+/** The session's info, or a failure in the agent's words: it usually says why in channel_closed, so wait a little. */
+function readyOrExplained(
+  channel: ClientDataChannel,
+  explain: (end: DataChannelEnd | undefined, startError: unknown) => TobiraError | undefined,
+): Promise<ClientSessionInfo> {
   const ready = channel.ready.catch(async (error: unknown) => {
-    // The agent (through the gateway) usually says why in channel_closed: wait a little for its words.
     const end = await Promise.race([
       channel.ended,
       new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), AGENT_WORDS_WAIT_MS).unref()),
@@ -144,29 +128,23 @@ export async function openSession(
     throw explain(end, error) ?? error;
   });
   ready.catch(() => {}); // callers await it; an unobserved rejection must not crash the process meanwhile
+  return ready;
+}
 
-  const ended = channel.ended.then((end): SessionOutcome => {
-    stream.stopKeepalive();
-    // A socket that drops after the agent reported the exit status lost nothing.
-    const failure =
-      exitCode !== undefined && end.reason === "transport-closed" ? undefined : explain(end, undefined);
-    return {
-      end,
-      ...(exitCode === undefined ? {} : { exitCode }),
-      ...(failure === undefined ? {} : { failure }),
-    };
-  });
-
+function outcomeOf(
+  end: DataChannelEnd,
+  exitCode: number | undefined,
+  explain: (end: DataChannelEnd | undefined, startError: unknown) => TobiraError | undefined,
+  stream: OpenedStream,
+): SessionOutcome {
+  stream.stopKeepalive();
+  // A socket that drops after the agent reported the exit status lost nothing.
+  const failure =
+    exitCode !== undefined && end.reason === "transport-closed" ? undefined : explain(end, undefined);
   return {
-    sessionId,
-    target: request.target,
-    channel,
-    ready,
-    ended,
-    async terminate() {
-      await terminate();
-      channel.close();
-    },
+    end,
+    ...(exitCode === undefined ? {} : { exitCode }),
+    ...(failure === undefined ? {} : { failure }),
   };
 }
 
