@@ -9,26 +9,9 @@ interface PortFlags extends profileOptions.SessionFlags {
   quiet?: boolean;
 }
 
-export function register(program: Command): void {
-  profileOptions
-    .addCredentialFlags(
-      program
-        .command("port")
-        .description("forward local ports to an instance (or a host it reaches) through Session Manager")
-        .argument(...profileOptions.TARGET_ARGUMENT)
-        .argument("<mappings...>", "LOCAL:REMOTE port pairs (LOCAL 0 = a free port); one session each")
-        .option(
-          "--host <host>",
-          "forward to this host as the target sees it (AWS-StartPortForwardingSessionToRemoteHost)",
-        )
-        .option("--bind <address>", "local address to listen on", "127.0.0.1")
-        .option(...profileOptions.PROFILE_OPTION)
-        .option("--reason <text>", "reason recorded with the sessions")
-        .option("--quiet", "no line per closed connection"),
-    )
-    .addHelpText(
-      "after",
-      `
+const DESCRIPTION = "forward local ports to an instance (or a host it reaches) through Session Manager";
+
+const HELP = `
 Examples:
   tobira port web-a 8080:80 --profile project-a
   tobira port web-a 15432:5432 --host 10.0.1.11 --profile project-a
@@ -36,8 +19,22 @@ Examples:
 
 Every mapping is one session; each accepted connection is its own stream in it, so a slow reader slows only
 its own connection. Dropped networks are resumed, and the credentials are renewed before they expire (no new
-MFA code while the MFA session lasts). Ctrl-C ends the sessions.`,
+MFA code while the MFA session lasts). Ctrl-C ends the sessions.`;
+
+export function register(program: Command): void {
+  const command = profileOptions
+    .sessionCommand(program, "port", DESCRIPTION)
+    .argument("<mappings...>", "LOCAL:REMOTE port pairs (LOCAL 0 = a free port); one session each")
+    .option(
+      "--host <host>",
+      "forward to this host as the target sees it (AWS-StartPortForwardingSessionToRemoteHost)",
     )
+    .option("--bind <address>", "local address to listen on", "127.0.0.1")
+    .option(...profileOptions.PROFILE_OPTION)
+    .option("--reason <text>", "reason recorded with the sessions")
+    .option("--quiet", "no line per closed connection");
+  profileOptions
+    .withCredentialFlags(command, HELP)
     .action(async (target: string, mappings: string[], flags: PortFlags) => {
       const { runPortForward } = await import("../sessions/port/port-forward-run.js");
       process.exitCode = await runPortForward({

@@ -44,6 +44,19 @@ export function profileCommand(program: Command, name: string, description: stri
     .argument(...PROFILE_ARGUMENT);
 }
 
+/** `program.command(name)` for shell, run and port: its description and TARGET. */
+export function sessionCommand(program: Command, name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
+    .argument(...TARGET_ARGUMENT);
+}
+
+/** The credential flags (after the command's own options, so those come first in --help) and the help text. */
+export function withCredentialFlags(command: Command, help: string): Command {
+  return addCredentialFlags(command).addHelpText("after", help);
+}
+
 /** The flags of a session command (shell, run, port, targets, ssh-proxy, ssh-config). */
 export interface SessionFlags extends CredentialFlags {
   profile?: string;

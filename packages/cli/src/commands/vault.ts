@@ -3,6 +3,9 @@
 import { type Command, Option } from "commander";
 import { backendOption } from "../vault/backend-option.js";
 
+/** What runs both subcommands, loaded only when one runs. */
+const loadVaultRun = () => import("../keys/vault-run.js");
+
 export function register(program: Command): void {
   const vault = program.command("vault").description("inspect the vault or move it between keyring and file");
 
@@ -12,10 +15,7 @@ export function register(program: Command): void {
       "say which backend is in use, where, how many keys it holds and how many sessions are cached",
     )
     .addOption(backendOption())
-    .action(async (options: { backend?: string }) => {
-      const { runVaultStatus } = await import("../keys/vault-run.js");
-      await runVaultStatus(options);
-    });
+    .action(async (options: { backend?: string }) => (await loadVaultRun()).runVaultStatus(options));
 
   vault
     .command("migrate")
@@ -35,8 +35,7 @@ Examples:
   $ tobira vault migrate --to keyring
   $ TOBIRA_VAULT_PASSPHRASE_FILE=~/.config/tobira/pass tobira vault migrate --to file`,
     )
-    .action(async (options: { to: "keyring" | "file"; overwrite?: boolean }) => {
-      const { runVaultMigrate } = await import("../keys/vault-run.js");
-      await runVaultMigrate(options);
-    });
+    .action(async (options: { to: "keyring" | "file"; overwrite?: boolean }) =>
+      (await loadVaultRun()).runVaultMigrate(options),
+    );
 }

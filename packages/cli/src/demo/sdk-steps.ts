@@ -17,11 +17,26 @@ function switchRole(demo: DemoContext): { roleArn: string; mfaSerial: string; so
   return { roleArn, mfaSerial, sourceProfile };
 }
 
-/** AssumeRole without MFA, signed with `caller`'s keys, which AWS is expected to deny. */
-async function assumeRoleDenied(demo: DemoContext, label: string, caller: string, roleArn: string) {
-  await demo.call(label, "denied", () =>
-    demo.sts(caller).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "tobira-demo" })),
-  );
+/** A step that narrates, then makes AssumeRole into the switch role without MFA, which AWS is to deny. */
+function assumeRoleDeniedStep(step: {
+  title: string;
+  narration: string;
+  label: string;
+  /** The profile whose keys sign the call. */
+  caller: (role: ReturnType<typeof switchRole>) => string;
+}): DemoStep {
+  return {
+    title: step.title,
+    async run(demo) {
+      const role = switchRole(demo);
+      demo.say(step.narration);
+      await demo.call(step.label, "denied", () =>
+        demo
+          .sts(step.caller(role))
+          .send(new AssumeRoleCommand({ RoleArn: role.roleArn, RoleSessionName: "tobira-demo" })),
+      );
+    },
+  };
 }
 
 const signedCallerIdentity: DemoStep = {
@@ -83,29 +98,23 @@ const assumeRoleWithMfa: DemoStep = {
   },
 };
 
-const assumeRoleWithoutMfa: DemoStep = {
+const assumeRoleWithoutMfa = assumeRoleDeniedStep({
   title: "The same AssumeRole without MFA is denied",
-  async run(demo) {
-    const role = switchRole(demo);
-    demo.say(
-      "Without SerialNumber and TokenCode the request carries no aws:MultiFactorAuthPresent, so the " +
-        "MFA conditions cannot match and AWS refuses:",
-    );
-    await assumeRoleDenied(demo, "sts:AssumeRole without MFA", role.sourceProfile, role.roleArn);
-  },
-};
+  narration:
+    "Without SerialNumber and TokenCode the request carries no aws:MultiFactorAuthPresent, so the " +
+    "MFA conditions cannot match and AWS refuses:",
+  label: "sts:AssumeRole without MFA",
+  caller: (role) => role.sourceProfile,
+});
 
-const carolDenied: DemoStep = {
+const carolDenied = assumeRoleDeniedStep({
   title: "carol, who has no MFA device yet, is denied",
-  async run(demo) {
-    const role = switchRole(demo);
-    demo.say(
-      "carol is in the same group as alice but has no MFA device, so she cannot give a code and her " +
-        "group's policies deny her everything but setting one up:",
-    );
-    await assumeRoleDenied(demo, "sts:AssumeRole as carol", "carol", role.roleArn);
-  },
-};
+  narration:
+    "carol is in the same group as alice but has no MFA device, so she cannot give a code and her " +
+    "group's policies deny her everything but setting one up:",
+  label: "sts:AssumeRole as carol",
+  caller: () => "carol",
+});
 
 export const sdkSteps: DemoStep[] = [
   signedCallerIdentity,

@@ -45,12 +45,12 @@ function decidingStatement(line: AuditLine): string {
 const listTargets: DemoStep = {
   title: "tobira targets: where alice's project-a role can open sessions",
   async run(demo) {
-    const user = userOf(demo);
+    const start = readAuditLog(demo.paths.audit).length;
     demo.say(
       "The role's cached credentials ask EC2 and SSM which instances exist and whether their agents are " +
         "online. No MFA code: the working session is still open.",
     );
-    const start = readAuditLog(demo.paths.audit).length;
+    const user = userOf(demo);
     const result = await user.run("tobira", ["targets", "--profile", "project-a"]);
     // A table: printed as it is (it fits the width), since wrapping would squeeze its columns.
     demo.print([
@@ -80,7 +80,6 @@ const listTargets: DemoStep = {
 const runOnKmsSession: DemoStep = {
   title: "tobira run web-a: one command on a KMS-encrypted session",
   async run(demo) {
-    const user = userOf(demo);
     demo.say(
       "The account's Session Manager preferences name a KMS key, so the session is encrypted. tobira asks " +
         "KMS for a data key with the credentials it already holds (the step where session-manager-plugin " +
@@ -89,6 +88,7 @@ const runOnKmsSession: DemoStep = {
         "own notes to stderr, and the remote exit status becomes tobira's:",
     );
     const start = readAuditLog(demo.paths.audit).length;
+    const user = userOf(demo);
     const words = ["run", "web-a", "--profile", "project-a", "--", "sh", "-c", REMOTE_COMMAND];
     const result = await user.run("tobira", words);
     showRun(demo, `tobira run web-a --profile project-a -- sh -c '${REMOTE_COMMAND}'`, result);

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { readJsonFile } from "../files/read-json.js";
 
 /** The files a sandbox keeps in its state folder (see packages/sandbox/src/index.ts). */
 export interface SandboxPaths {
@@ -76,26 +77,18 @@ export async function inspectSandboxProcess(paths: SandboxPaths): Promise<Sandbo
 }
 
 export function readRunRecord(path: string): RunRecord | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    return undefined;
-  }
-  try {
-    const value = JSON.parse(text) as Partial<RunRecord>;
-    if (typeof value.pid === "number" && typeof value.endpoint === "string") {
-      return {
-        pid: value.pid,
-        endpoint: value.endpoint,
-        port: typeof value.port === "number" ? value.port : Number(new URL(value.endpoint).port),
-        startedAt: typeof value.startedAt === "string" ? value.startedAt : "",
-      };
-    }
-  } catch {
-    // A half-written or foreign file counts as no record; the sandbox rewrites it when it starts.
-  }
-  return undefined;
+  // A half-written or foreign file counts as no record; the sandbox rewrites it when it starts.
+  const value = readJsonFile(path);
+  if (value === null || typeof value !== "object") return undefined;
+  const record = value as Partial<RunRecord>;
+  if (typeof record.pid !== "number" || typeof record.endpoint !== "string") return undefined;
+  if (typeof record.port !== "number" && !URL.canParse(record.endpoint)) return undefined;
+  return {
+    pid: record.pid,
+    endpoint: record.endpoint,
+    port: typeof record.port === "number" ? record.port : Number(new URL(record.endpoint).port),
+    startedAt: typeof record.startedAt === "string" ? record.startedAt : "",
+  };
 }
 
 export function isProcessAlive(pid: number): boolean {

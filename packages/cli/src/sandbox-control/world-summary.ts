@@ -1,6 +1,6 @@
 // Reads the world a sandbox serves (<state>/world.json) for reports: counts, and names to show in examples.
-import { readFileSync } from "node:fs";
 import type { World } from "@tobira/sandbox";
+import { readJsonFile } from "../files/read-json.js";
 
 export interface WorldSummary {
   accounts: number;
@@ -16,17 +16,7 @@ export interface WorldSummary {
 
 /** The world as the sandbox wrote it, or undefined when the folder holds none (never started there). */
 export function readServedWorld(worldPath: string): World | undefined {
-  let text: string;
-  try {
-    text = readFileSync(worldPath, "utf8");
-  } catch {
-    return undefined;
-  }
-  try {
-    return JSON.parse(text) as World;
-  } catch {
-    return undefined;
-  }
+  return readJsonFile(worldPath) as World | undefined;
 }
 
 export function summarizeWorld(world: World): WorldSummary {

@@ -1,23 +1,23 @@
 // `tobira run`: one command through AWS-StartNonInteractiveCommand — remote stdout to stdout, remote stderr to
 // stderr, and the remote exit status as tobira's own.
 
+import { type OutputStreams, outputStreams } from "../ssm/output-streams.js";
 import { openTargetSession, type TargetSessionOptions } from "../ssm/target-session.js";
 import { remoteCommandLine } from "./remote-command.js";
 
 export const NON_INTERACTIVE_DOCUMENT = "AWS-StartNonInteractiveCommand";
 
-export interface CommandRunOptions extends Omit<TargetSessionOptions, "documentName" | "parameters"> {
+export interface CommandRunOptions
+  extends Omit<TargetSessionOptions, "documentName" | "parameters">,
+    OutputStreams {
   /** The argv after `--`. */
   command: string[];
   /** Default AWS-StartNonInteractiveCommand; another document taking a `command` parameter also works. */
   documentName?: string;
-  stdout?: NodeJS.WriteStream;
-  stderr?: NodeJS.WriteStream;
 }
 
 export async function runCommand(options: CommandRunOptions): Promise<number> {
-  const stdout = options.stdout ?? process.stdout;
-  const stderr = options.stderr ?? process.stderr;
+  const { stdout, stderr } = outputStreams(options);
   const { access, session } = await openTargetSession(
     {
       ...options,

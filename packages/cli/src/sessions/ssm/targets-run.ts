@@ -1,21 +1,19 @@
 // `tobira targets`: the instances and managed nodes a profile can see, as a table or JSON.
+import { type OutputStreams, outputStreams } from "./output-streams.js";
 import { chosenProfile, openProfileAccess, type ProfileAccessOptions } from "./profile-access.js";
 import { parseTargetQuery } from "./target-query.js";
 import { findTargets } from "./targets.js";
 import { targetsJson, targetsTable } from "./targets-table.js";
 
-export interface TargetsRunOptions {
+export interface TargetsRunOptions extends OutputStreams {
   profile?: string;
   filter?: string;
   json?: boolean;
   access?: ProfileAccessOptions;
-  stdout?: NodeJS.WriteStream;
-  stderr?: NodeJS.WriteStream;
 }
 
 export async function runTargets(options: TargetsRunOptions): Promise<number> {
-  const stdout = options.stdout ?? process.stdout;
-  const stderr = options.stderr ?? process.stderr;
+  const { stdout, stderr } = outputStreams(options);
   const access = await openProfileAccess(chosenProfile(options.profile), options.access ?? {});
   try {
     const lookup = await findTargets(
