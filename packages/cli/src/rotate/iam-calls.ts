@@ -8,7 +8,7 @@ import {
   ListMFADevicesCommand,
 } from "@aws-sdk/client-iam";
 import type { AwsCredentials } from "../credentials/ports.js";
-import { AwsRefusedError, TobiraError } from "../errors.js";
+import { AwsRefusedError } from "../errors.js";
 
 /** IAM refused a call; the message names the call and AWS's reason. */
 export class IamCallError extends AwsRefusedError {
