@@ -17,10 +17,11 @@ import type {
   SessionCacheStore,
   TemporaryCredentials,
 } from "./ports.js";
+import { REFRESH_MARGIN_MS } from "./refresh-margin.js";
 import type { CallerIdentity } from "./sts-calls.js";
 
-/** Credentials within this margin of expiry are refreshed, as the SDKs and aws-vault do. */
-export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+export { REFRESH_MARGIN_MS };
+
 /** How long the source record (access key id → IAM user name) is trusted before it is looked up again. */
 const SOURCE_RECORD_MS = 7 * 24 * 3600 * 1000;
 

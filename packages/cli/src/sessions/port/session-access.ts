@@ -7,12 +7,11 @@
 // use, so a tunnel to an instance id never pays its ~80 MB. A Name, tag or address is looked up with the
 // session commands' target lookup (which loads it) only when the user typed one.
 import type { AwsCredentials } from "../../credentials/ports.js";
+// The credential core's margin: credentials this close to expiry are renewed.
+import { REFRESH_MARGIN_MS } from "../../credentials/refresh-margin.js";
 import { openProfileAccess, type ProfileAccess, type ProfileAccessOptions } from "../ssm/profile-access.js";
 import type { TargetChoiceOptions } from "../ssm/target-choice.js";
 import { ServiceClock } from "./service-clock.js";
-
-/** The credential core's margin: credentials this close to expiry are renewed (resolve-credentials.ts). */
-const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
 /** What a port session needs of a profile: its credentials, region, and the SSM and KMS clients on them. */
 export type SessionClients = ProfileAccess;
