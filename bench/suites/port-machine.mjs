@@ -1,16 +1,13 @@
 // Shared set-up of the session suites (port.mjs, shell.mjs): a sandbox with its message gateway at MGS's frame
 // limit, alice's key in a temp file vault (`tobira add alice --env`), and project-a's credentials cached by one
 // run (one MFA code from the sandbox), so every timed command starts with MFA cached, as a user's second command.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { startSandbox } from "../../packages/sandbox/dist/src/index.js";
 import { runStep } from "../child-run.mjs";
 
 const ALICE_MFA = "arn:aws:iam::111111111111:mfa/alice";
-const repo = fileURLToPath(new URL("../..", import.meta.url));
-const sessionLauncher = join(repo, "packages", "cli", "test", "port", "tobira-with-ports.mjs");
 const shellQuote = (word) => `'${word.replaceAll("'", `'\\''`)}'`;
 
 /** MGS's reported limit (ssm-protocol.md §9) and the payload every official reader sends. */
@@ -55,13 +52,9 @@ export async function sessionMachine(context, label) {
       TOBIRA_CACHE_DIR: join(dir, "cache"),
       TOBIRA_RUNTIME_DIR: join(dir, "run"),
     };
-    // bin/tobira.js once commands/index.ts registers the session commands; until then the test launcher.
-    const help = spawnSync(node, [tobiraBin, "--help"], { encoding: "utf8", env });
-    const entry =
-      /^\s+port\b/m.test(help.stdout) && /^\s+run\b/m.test(help.stdout) ? tobiraBin : sessionLauncher;
-    log(
-      `${label}: tobira add alice --env; one MFA code for project-a (entry: ${entry === tobiraBin ? "bin/tobira.js" : "test launcher"})`,
-    );
+    // Every command is registered in commands/index.ts: the CLI as npm links it runs them all.
+    const entry = tobiraBin;
+    log(`${label}: tobira add alice --env; one MFA code for project-a (entry: bin/tobira.js)`);
     await runStep("tobira add alice --env", {
       command: node,
       args: [entry, "add", "alice", "--env"],

@@ -30,6 +30,6 @@ try {
  */
 async function answeredFromCache(): Promise<boolean> {
   if (process.argv[2] !== "credential-process") return false;
-  const { answerCredentialProcessFromCache } = await import("./credentials/credential-process-fast.js");
+  const { answerCredentialProcessFromCache } = await import("./outputs/credential-process/fast-path.js");
   return answerCredentialProcessFromCache(process.argv.slice(3));
 }

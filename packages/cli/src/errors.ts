@@ -28,6 +28,16 @@ export class UsageError extends TobiraError {
   }
 }
 
+/** AWS refused a call (STS, IAM): the message names the call and AWS's reason; `code` is AWS's error code. */
+export class AwsRefusedError extends TobiraError {
+  override name = "AwsRefusedError";
+  readonly code: string | undefined;
+  constructor(message: string, options: { code?: string; hint?: string; cause?: unknown } = {}) {
+    super(message, options);
+    this.code = options.code;
+  }
+}
+
 /** Renders an error for the terminal: "tobira: message" and, when known, "  hint: …". Never includes a stack. */
 export function formatError(error: unknown): string {
   if (error instanceof TobiraError) {

@@ -1,4 +1,5 @@
-// `tobira clear [PROFILE]`: drops cached temporary sessions, so the next use asks STS (and MFA) again.
+// `tobira clear [PROFILE]`: registers the command; keys/clear-run.ts drops cached temporary sessions, so the
+// next use asks STS (and MFA) again.
 import type { Command } from "commander";
 
 export function register(program: Command): void {
@@ -16,9 +17,7 @@ Examples:
   $ tobira clear switch`,
     )
     .action(async (profile: string | undefined) => {
-      const { forgetCachedSessions } = await import("../credentials/cached-sessions.js");
-      const dropped = await forgetCachedSessions(profile);
-      const which = profile === undefined ? "" : ` of profile '${profile}'`;
-      process.stdout.write(`Dropped ${dropped} cached session${dropped === 1 ? "" : "s"}${which}.\n`);
+      const { runClear } = await import("../keys/clear-run.js");
+      await runClear(profile);
     });
 }

@@ -1,20 +1,13 @@
-// `tobira credential-process PROFILE`: Version 1 JSON on stdout for `credential_process = …`, nothing else there.
+// `tobira credential-process PROFILE`: registers the command; outputs/credential-process/ prints Version 1 JSON
+// on stdout for `credential_process = …`, nothing else there. A cache hit never gets here (bin.ts's fast path).
 import type { Command } from "commander";
-import {
-  addCredentialFlags,
-  type CredentialFlags,
-  credentialOptionsFrom,
-} from "../credentials/command-options.js";
+import * as profileOptions from "./profile-options.js";
 
 export function register(program: Command): void {
-  addCredentialFlags(
-    program
-      .command("credential-process")
-      .description(
-        "print a profile's temporary credentials as credential_process JSON (for the AWS CLI and SDKs)",
-      )
-      .argument("<profile>", "profile name in the AWS config file"),
-  )
+  const description =
+    "print a profile's temporary credentials as credential_process JSON (for the AWS CLI and SDKs)";
+  profileOptions
+    .addCredentialFlags(profileOptions.profileCommand(program, "credential-process", description))
     .addHelpText(
       "after",
       `
@@ -28,8 +21,10 @@ Examples:
 A cached answer is printed without asking anything; on a miss the MFA prompt opens the terminal (/dev/tty),
 so it works while the AWS CLI captures stdin and stderr.`,
     )
-    .action(async (profile: string, flags: CredentialFlags) => {
-      const { runCredentialProcess } = await import("../credentials/credential-process-run.js");
-      await runCredentialProcess(profile, credentialOptionsFrom(flags));
+    .action(async (profile: string, flags: profileOptions.CredentialFlags) => {
+      const { runCredentialProcess } = await import(
+        "../outputs/credential-process/credential-process-run.js"
+      );
+      await runCredentialProcess(profile, profileOptions.credentialOptionsFrom(flags));
     });
 }

@@ -13,7 +13,7 @@ export function register(program: Command): void {
     )
     .option("--keep", "keep the temporary state folder (config, credentials, audit log) afterwards")
     .action(async (options: { state?: string; keep?: boolean }) => {
-      const { runDemo } = await import("./demo-run.js");
+      const { runDemo } = await import("../demo/demo-run.js");
       await runDemo(options);
     });
 }

@@ -1,24 +1,26 @@
-// `tobira exec PROFILE [-- CMD…]`: run a command (or the user's shell) with the profile's temporary credentials.
+// `tobira exec PROFILE [-- CMD…]`: registers the command; outputs/exec/ runs a command (or the user's shell)
+// with the profile's temporary credentials.
 import type { Command } from "commander";
-import {
-  addCredentialFlags,
-  type CredentialFlags,
-  credentialOptionsFrom,
-} from "../credentials/command-options.js";
+import * as profileOptions from "./profile-options.js";
+
+interface ExecFlags extends profileOptions.CredentialFlags {
+  force?: boolean;
+  server?: boolean;
+}
 
 export function register(program: Command): void {
-  addCredentialFlags(
-    program
-      .command("exec")
-      .description("run a command with a profile's temporary credentials in its environment")
-      .argument("<profile>", "profile name in the AWS config file")
-      .argument("[command...]", "the command and its arguments, after -- (default: your $SHELL)")
-      .option("--force", "run even inside another `tobira exec` (nesting)")
-      .option(
-        "--server",
-        "give the child a container-credentials endpoint on 127.0.0.1 instead of fixed keys (renewed)",
-      ),
-  )
+  const description = "run a command with a profile's temporary credentials in its environment";
+  profileOptions
+    .addCredentialFlags(
+      profileOptions
+        .profileCommand(program, "exec", description)
+        .argument("[command...]", "the command and its arguments, after -- (default: your $SHELL)")
+        .option("--force", "run even inside another `tobira exec` (nesting)")
+        .option(
+          "--server",
+          "give the child a container-credentials endpoint on 127.0.0.1 instead of fixed keys (renewed)",
+        ),
+    )
     .addHelpText(
       "after",
       `
@@ -34,18 +36,12 @@ AWS_PROFILE. With --server it gets AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CO
 instead of the keys (as \`tobira serve PROFILE -- CMD\` does). Signals are passed on; tobira exits with the
 child's status (128+N when signal N ended it).`,
     )
-    .action(
-      async (
-        profile: string,
-        command: string[],
-        flags: CredentialFlags & { force?: boolean; server?: boolean },
-      ) => {
-        const { runExec } = await import("../credentials/exec-run.js");
-        process.exitCode = await runExec(profile, command, {
-          ...credentialOptionsFrom(flags),
-          force: flags.force === true,
-          server: flags.server === true,
-        });
-      },
-    );
+    .action(async (profile: string, command: string[], flags: ExecFlags) => {
+      const { runExec } = await import("../outputs/exec/exec-run.js");
+      process.exitCode = await runExec(profile, command, {
+        ...profileOptions.credentialOptionsFrom(flags),
+        force: flags.force === true,
+        server: flags.server === true,
+      });
+    });
 }

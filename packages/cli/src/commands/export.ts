@@ -1,25 +1,16 @@
-// `tobira export PROFILE [--format …]`: print the profile's temporary credentials as shell variables.
+// `tobira export PROFILE [--format …]`: registers the command; outputs/export/ prints the profile's temporary
+// credentials as shell variables.
 import { type Command, Option } from "commander";
-import {
-  addCredentialFlags,
-  type CredentialFlags,
-  credentialOptionsFrom,
-} from "../credentials/command-options.js";
+import * as profileOptions from "./profile-options.js";
 
 export function register(program: Command): void {
-  addCredentialFlags(
-    program
-      .command("export")
-      .description(
-        "print a profile's temporary credentials as environment variables for a shell or a .env file",
-      )
-      .argument("<profile>", "profile name in the AWS config file")
-      .addOption(
-        new Option("--format <format>", "output format")
-          .choices(["env", "fish", "pwsh", "dotenv", "json"])
-          .default("env"),
-      ),
-  )
+  const description =
+    "print a profile's temporary credentials as environment variables for a shell or a .env file";
+  const format = new Option("--format <format>", "output format")
+    .choices(["env", "fish", "pwsh", "dotenv", "json"])
+    .default("env");
+  profileOptions
+    .addCredentialFlags(profileOptions.profileCommand(program, "export", description).addOption(format))
     .addHelpText(
       "after",
       `
@@ -32,8 +23,8 @@ Examples:
 
 Shell formats also unset AWS_PROFILE and other variables that would take precedence over these credentials.`,
     )
-    .action(async (profile: string, flags: CredentialFlags & { format: string }) => {
-      const { runExport } = await import("../credentials/export-run.js");
-      await runExport(profile, flags.format, credentialOptionsFrom(flags));
+    .action(async (profile: string, flags: profileOptions.CredentialFlags & { format: string }) => {
+      const { runExport } = await import("../outputs/export/export-run.js");
+      await runExport(profile, flags.format, profileOptions.credentialOptionsFrom(flags));
     });
 }

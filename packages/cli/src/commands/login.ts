@@ -1,25 +1,23 @@
-// `tobira login PROFILE`: a console sign-in URL for the profile, opened in the browser or printed.
+// `tobira login PROFILE`: registers the command; outputs/login/ makes a console sign-in URL for the profile,
+// opened in the browser or printed.
 import type { Command } from "commander";
-import {
-  addCredentialFlags,
-  type CredentialFlags,
-  credentialOptionsFrom,
-} from "../credentials/command-options.js";
+import * as profileOptions from "./profile-options.js";
 
-interface LoginFlags extends CredentialFlags {
+interface LoginFlags extends profileOptions.CredentialFlags {
   path?: string;
   print?: boolean;
 }
 
 export function register(program: Command): void {
-  addCredentialFlags(
-    program
-      .command("login")
-      .description("open the AWS console signed in with a profile's credentials (or print the sign-in URL)")
-      .argument("<profile>", "profile name in the AWS config file")
-      .option("--path <service>", "console page to open: a service (ec2, s3, iam) or a path")
-      .option("--print", "print the URL on stdout instead of opening a browser"),
-  )
+  const description =
+    "open the AWS console signed in with a profile's credentials (or print the sign-in URL)";
+  profileOptions
+    .addCredentialFlags(
+      profileOptions
+        .profileCommand(program, "login", description)
+        .option("--path <service>", "console page to open: a service (ec2, s3, iam) or a path")
+        .option("--print", "print the URL on stdout instead of opening a browser"),
+    )
     .addHelpText(
       "after",
       `
@@ -34,9 +32,9 @@ sign-in token that works once within 15 minutes: it is printed only on stdout, n
 console session for a role assumed straight from your keys, or GetFederationToken's duration for a user.`,
     )
     .action(async (profile: string, flags: LoginFlags) => {
-      const { runLogin } = await import("../login/login-run.js");
+      const { runLogin } = await import("../outputs/login/login-run.js");
       await runLogin(profile, {
-        ...credentialOptionsFrom(flags),
+        ...profileOptions.credentialOptionsFrom(flags),
         ...(flags.path === undefined ? {} : { path: flags.path }),
         print: flags.print === true,
       });

@@ -1,4 +1,5 @@
-// `tobira sandbox up | down | status | mfa-code`: registers the commands; each loads its code only when run.
+// `tobira sandbox up | down | status | mfa-code`: registers the commands; sandbox-control/ runs each, loaded
+// only when it runs.
 import { type Command, InvalidArgumentError } from "commander";
 
 const STATE_HELP =
@@ -10,6 +11,14 @@ function parsePort(value: string): number {
     throw new InvalidArgumentError("expected a port from 0 to 65535.");
   return port;
 }
+
+/** The module that runs each subcommand, loaded only when it runs (sandbox-control/). */
+const load = {
+  up: () => import("../sandbox-control/up.js"),
+  down: () => import("../sandbox-control/down.js"),
+  status: () => import("../sandbox-control/status.js"),
+  mfaCode: () => import("../sandbox-control/mfa-code.js"),
+};
 
 interface SandboxUpCommandOptions {
   world?: string;
@@ -44,37 +53,29 @@ export function register(program: Command): void {
       "\nExamples:\n  tobira sandbox up --detach\n  tobira sandbox up --world my-world.yaml --port 4566\n" +
         "  tobira sandbox up --template cdk.out/ArticleStack.template.json --account 111111111111",
     )
-    .action(async (options: SandboxUpCommandOptions) => {
-      const { runSandboxUp } = await import("./sandbox-up.js");
-      await runSandboxUp(options);
-    });
+    .action(async (options: SandboxUpCommandOptions) => (await load.up()).runSandboxUp(options));
 
   sandbox
     .command("down")
     .description("stop the sandbox of a state folder (exit 0 when none is running)")
     .option("--state <dir>", STATE_HELP)
-    .action(async (options: { state?: string }) => {
-      const { runSandboxDown } = await import("./sandbox-down.js");
-      await runSandboxDown(options);
-    });
+    .action(async (options: { state?: string }) => (await load.down()).runSandboxDown(options));
 
   sandbox
     .command("status")
     .description("whether a sandbox is running, its endpoint and its world (exit 0 either way)")
     .option("--state <dir>", STATE_HELP)
     .option("--json", "print a JSON report")
-    .action(async (options: { state?: string; json?: boolean }) => {
-      const { runSandboxStatus } = await import("./sandbox-status.js");
-      await runSandboxStatus(options);
-    });
+    .action(async (options: { state?: string; json?: boolean }) =>
+      (await load.status()).runSandboxStatus(options),
+    );
 
   sandbox
     .command("mfa-code")
     .description("print the current 6-digit code of a world virtual MFA device, as a phone app would")
     .argument("<serial>", "device serial (arn:aws:iam::111111111111:mfa/alice) or its name (alice)")
     .option("--state <dir>", STATE_HELP)
-    .action(async (serial: string, options: { state?: string }) => {
-      const { runSandboxMfaCode } = await import("./sandbox-mfa-code.js");
-      await runSandboxMfaCode(serial, options);
-    });
+    .action(async (serial: string, options: { state?: string }) =>
+      (await load.mfaCode()).runSandboxMfaCode(serial, options),
+    );
 }

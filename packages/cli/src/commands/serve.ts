@@ -1,13 +1,10 @@
-// `tobira serve PROFILE [-- CMD…]`: a loopback container-credentials endpoint that keeps a profile's credentials fresh.
+// `tobira serve PROFILE [-- CMD…]`: registers the command; outputs/serve/ runs a loopback container-credentials
+// endpoint that keeps a profile's credentials fresh.
 import type { Command } from "commander";
-import {
-  addCredentialFlags,
-  type CredentialFlags,
-  credentialOptionsFrom,
-} from "../credentials/command-options.js";
 import { UsageError } from "../errors.js";
+import * as profileOptions from "./profile-options.js";
 
-interface ServeFlags extends CredentialFlags {
+interface ServeFlags extends profileOptions.CredentialFlags {
   port?: string;
   tokenFile?: string;
 }
@@ -23,18 +20,19 @@ function parsePort(text: string): number {
 }
 
 export function register(program: Command): void {
-  addCredentialFlags(
-    program
-      .command("serve")
-      .description("serve a profile's credentials to AWS SDKs on 127.0.0.1 (container-credentials endpoint)")
-      .argument("<profile>", "profile name in the AWS config file")
-      .argument("[command...]", "run this command (after --) pointed at the endpoint, then stop")
-      .option("--port <port>", "port on 127.0.0.1 (default: a free one)")
-      .option(
-        "--token-file <path>",
-        "where to write the 0600 token file (default: a private runtime folder)",
-      ),
-  )
+  const description =
+    "serve a profile's credentials to AWS SDKs on 127.0.0.1 (container-credentials endpoint)";
+  profileOptions
+    .addCredentialFlags(
+      profileOptions
+        .profileCommand(program, "serve", description)
+        .argument("[command...]", "run this command (after --) pointed at the endpoint, then stop")
+        .option("--port <port>", "port on 127.0.0.1 (default: a free one)")
+        .option(
+          "--token-file <path>",
+          "where to write the 0600 token file (default: a private runtime folder)",
+        ),
+    )
     .addHelpText(
       "after",
       `
@@ -49,11 +47,11 @@ they expire, so a request never waits on a prompt. Ctrl-C (or SIGTERM) stops the
     )
     .action(async (profile: string, command: string[], flags: ServeFlags) => {
       const options = {
-        ...credentialOptionsFrom(flags),
+        ...profileOptions.credentialOptionsFrom(flags),
         ...(flags.port === undefined ? {} : { port: parsePort(flags.port) }),
         ...(flags.tokenFile === undefined ? {} : { tokenFile: flags.tokenFile }),
       };
-      const { runServe } = await import("../serve/serve-run.js");
+      const { runServe } = await import("../outputs/serve/serve-run.js");
       process.exitCode = await runServe(profile, command, options);
     });
 }

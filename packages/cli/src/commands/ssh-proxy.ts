@@ -1,20 +1,18 @@
-// `tobira ssh-proxy TARGET [PORT]`: ssh's ProxyCommand through Session Manager (AWS-StartSSHSession).
+// `tobira ssh-proxy TARGET [PORT]`: registers the command; sessions/ssh/ is ssh's ProxyCommand through Session
+// Manager (AWS-StartSSHSession).
 import type { Command } from "commander";
-import {
-  addCredentialFlags,
-  type CredentialFlags,
-  credentialOptionsFrom,
-} from "../credentials/command-options.js";
+import * as profileOptions from "./profile-options.js";
 
 export function register(program: Command): void {
-  addCredentialFlags(
-    program
-      .command("ssh-proxy")
-      .description("carry an ssh connection through Session Manager (for ProxyCommand)")
-      .argument("<target>", "instance id, mi-… id or Name tag (ssh's %h)")
-      .argument("[port]", "sshd port on the target (ssh's %p)", "22")
-      .option("--profile <profile>", "profile in the AWS config file (default: $AWS_PROFILE, else default)"),
-  )
+  profileOptions
+    .addCredentialFlags(
+      program
+        .command("ssh-proxy")
+        .description("carry an ssh connection through Session Manager (for ProxyCommand)")
+        .argument("<target>", "instance id, mi-… id or Name tag (ssh's %h)")
+        .argument("[port]", "sshd port on the target (ssh's %p)", "22")
+        .option(...profileOptions.PROFILE_OPTION),
+    )
     .addHelpText(
       "after",
       `
@@ -24,13 +22,8 @@ In ~/.ssh/config (or let \`tobira ssh-config\` write it):
 
 stdin and stdout carry the SSH bytes; messages go to stderr and MFA prompts to the terminal (/dev/tty).`,
     )
-    .action(async (target: string, port: string, flags: CredentialFlags & { profile?: string }) => {
-      const { runSshProxy } = await import("../ssh/ssh-proxy-run.js");
-      process.exitCode = await runSshProxy({
-        target,
-        port,
-        ...(flags.profile === undefined ? {} : { profile: flags.profile }),
-        access: credentialOptionsFrom(flags),
-      });
+    .action(async (target: string, port: string, flags: profileOptions.SessionFlags) => {
+      const { runSshProxy } = await import("../sessions/ssh/ssh-proxy-run.js");
+      process.exitCode = await runSshProxy({ target, port, ...profileOptions.sessionOptionsFrom(flags) });
     });
 }

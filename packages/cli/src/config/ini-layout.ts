@@ -46,45 +46,55 @@ export function loaderSectionName(header: string): { type?: string; name: string
 }
 
 export function layOutIni(text: string, file: string): LaidOutSection[] {
-  const sections: LaidOutSection[] = [];
-  let current: LaidOutSection | undefined;
-  let subSection: string | undefined;
-  // Indentation of the last top-level `key = value` line, to catch lines configparser would glue onto it.
-  let lastKeyIndent: number | undefined;
-  let seenKeys = new Map<string, number>();
-  const lines = text.split(/\r?\n/);
+  const layout = new IniLayout(file);
+  text.split(/\r?\n/).forEach((raw, index) => {
+    layout.line(raw, index + 1);
+  });
+  return layout.sections;
+}
 
-  for (let index = 0; index < lines.length; index++) {
-    const raw = lines[index] ?? "";
-    const lineNumber = index + 1;
+/** Reads a file line by line as the loader would, refusing what it would silently drop or misread. */
+class IniLayout {
+  readonly sections: LaidOutSection[] = [];
+  private current: LaidOutSection | undefined;
+  private subSection: string | undefined;
+  /** Indentation of the last top-level `key = value` line, to catch lines configparser would glue onto it. */
+  private lastKeyIndent: number | undefined;
+  private seenKeys = new Map<string, number>();
+
+  constructor(private readonly file: string) {}
+
+  line(raw: string, lineNumber: number): void {
     const content = (raw.split(COMMENT_START)[0] ?? "").trim();
-    if (content === "") continue;
-    const where = current
-      ? `${file}, section [${current.header}], line ${lineNumber}`
-      : `${file}, line ${lineNumber}`;
+    if (content === "") return;
+    if (content.startsWith("[")) this.header(content, lineNumber);
+    else this.setting(raw, content, lineNumber);
+  }
 
-    if (content.startsWith("[")) {
-      if (!content.endsWith("]")) {
-        throw new ConfigError(`${file}, line ${lineNumber}: the section header has no closing "]".`, {
-          hint: "Write section headers as [profile NAME] (config file) or [NAME] (credentials file).",
-        });
-      }
-      const header = content.slice(1, -1);
-      guardAgainstPrototypeNames(header, file, lineNumber);
-      const named = loaderSectionName(header);
-      current = {
-        header,
-        line: lineNumber,
-        loaderName: named && (named.type ? `${named.type}.${named.name}` : named.name),
-        keys: [],
-      };
-      sections.push(current);
-      subSection = undefined;
-      lastKeyIndent = undefined;
-      seenKeys = new Map();
-      continue;
+  private header(content: string, lineNumber: number): void {
+    const { file } = this;
+    if (!content.endsWith("]")) {
+      throw new ConfigError(`${file}, line ${lineNumber}: the section header has no closing "]".`, {
+        hint: "Write section headers as [profile NAME] (config file) or [NAME] (credentials file).",
+      });
     }
+    const header = content.slice(1, -1);
+    guardAgainstPrototypeNames(header, file, lineNumber);
+    const named = loaderSectionName(header);
+    this.current = {
+      header,
+      line: lineNumber,
+      loaderName: named && (named.type ? `${named.type}.${named.name}` : named.name),
+      keys: [],
+    };
+    this.sections.push(this.current);
+    this.subSection = undefined;
+    this.lastKeyIndent = undefined;
+    this.seenKeys = new Map();
+  }
 
+  private setting(raw: string, content: string, lineNumber: number): void {
+    const { file, current } = this;
     const equals = content.indexOf("=");
     const keyText = equals > 0 ? content.slice(0, equals).trim() : undefined;
     if (!current) {
@@ -95,6 +105,7 @@ export function layOutIni(text: string, file: string): LaidOutSection[] {
         },
       );
     }
+    const where = `${file}, section [${current.header}], line ${lineNumber}`;
     if (equals < 0) {
       const colon = content.indexOf(":") > 0;
       throw new ConfigError(`${where}: this line is not "key = value".`, {
@@ -109,36 +120,41 @@ export function layOutIni(text: string, file: string): LaidOutSection[] {
       });
     }
     guardAgainstPrototypeNames(keyText, file, lineNumber);
-
     const indent = raw.length - raw.trimStart().length;
     const value = content.slice(equals + 1).trim();
     if (value === "") {
       // The loader reads `key =` as the start of an indented sub-section (`s3 =` then `  max_… = 10`).
-      subSection = keyText;
-      lastKeyIndent = undefined;
-      continue;
+      this.subSection = keyText;
+      this.lastKeyIndent = undefined;
+      return;
     }
-    if (subSection !== undefined && indent === 0) subSection = undefined;
-    if (subSection === undefined && lastKeyIndent !== undefined && indent > lastKeyIndent) {
+    this.checkIndent(indent, keyText, where);
+    this.addKey(current, keyText, where, lineNumber);
+  }
+
+  private checkIndent(indent: number, keyText: string, where: string): void {
+    if (this.subSection !== undefined && indent === 0) this.subSection = undefined;
+    if (this.subSection === undefined && this.lastKeyIndent !== undefined && indent > this.lastKeyIndent) {
       throw new ConfigError(`${where}: key ${keyText} is indented under the line before it.`, {
         hint: "The AWS CLI reads an indented line as more of the previous value, AWS SDKs as a key of its own; remove the indentation.",
       });
     }
-    if (subSection === undefined) lastKeyIndent = indent;
+    if (this.subSection === undefined) this.lastKeyIndent = indent;
+  }
 
-    const loaderKey = subSection === undefined ? keyText : `${subSection}.${keyText}`;
+  private addKey(current: LaidOutSection, keyText: string, where: string, lineNumber: number): void {
+    const loaderKey = this.subSection === undefined ? keyText : `${this.subSection}.${keyText}`;
     const folded = loaderKey.toLowerCase();
-    const earlier = seenKeys.get(folded);
+    const earlier = this.seenKeys.get(folded);
     if (earlier !== undefined) {
       throw new ConfigError(
         `${where}: key ${keyText} is set twice in section [${current.header}] (lines ${earlier} and ${lineNumber}).`,
         { hint: "Keys are case-insensitive; keep one of the two lines." },
       );
     }
-    seenKeys.set(folded, lineNumber);
+    this.seenKeys.set(folded, lineNumber);
     current.keys.push({ loaderKey, line: lineNumber });
   }
-  return sections;
 }
 
 /**

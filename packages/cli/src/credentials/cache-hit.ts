@@ -12,7 +12,7 @@ import { configFilePaths } from "../config/file-paths.js";
 import { sourceRecordKey, stepCacheKeys } from "./cache-key.js";
 import type { CredentialPlan } from "./plan.js";
 import type { AwsCredentials, SessionCacheStore } from "./ports.js";
-import { REFRESH_MARGIN_MS } from "./resolve-credentials.js";
+import { REFRESH_MARGIN_MS } from "./refresh-margin.js";
 
 const PLAN_MEMO_MS = 7 * 24 * 3600 * 1000;
 

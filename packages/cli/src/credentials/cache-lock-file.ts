@@ -1,9 +1,10 @@
-// Cross-process lock per cache step: proper-lockfile's atomic mkdir, kept fresh while held, taken over when stale.
-// A holder refreshes the lock's mtime every few seconds, so a lock held through a long MFA prompt stays valid;
-// a holder killed with -9 stops refreshing and the lock is taken over once it is STALE_MS old.
+// The session cache's CacheLock: one cross-process lock per cache step (files/cross-process-lock.ts), waited
+// for as long as a person may take to type an MFA code.
+import { withCrossProcessLock } from "../files/cross-process-lock.js";
 import { CredentialLockTimeoutError } from "./errors.js";
 import type { CacheLock } from "./ports.js";
 
+/** A holder refreshes its lock every few seconds; one this old belongs to a process that died. */
 const STALE_MS = 20_000;
 /** Long enough for a person to find their phone or touch a key, short enough not to hang a script forever. */
 const GIVE_UP_MS = 10 * 60_000;
@@ -15,42 +16,19 @@ export class FileCacheLock implements CacheLock {
   ) {}
 
   async withLock<T>(name: string, onWait: () => void, run: () => Promise<T>): Promise<T> {
-    const { default: lockfile } = await import("proper-lockfile");
     const path = await this.lockPath(name);
-    const deadline = Date.now() + this.giveUpMs;
-    let release: (() => Promise<void>) | undefined;
-    let warned = false;
-    while (!release) {
-      try {
-        release = await lockfile.lock(path, {
-          lockfilePath: path,
-          realpath: false,
-          stale: STALE_MS,
-          retries: 0,
-          // Losing the lock (the machine slept past STALE_MS) only risks a second prompt; never crash for it.
-          onCompromised: () => undefined,
-        });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "ELOCKED") throw error;
-        if (!warned) {
-          warned = true;
-          onWait();
-        }
-        if (Date.now() > deadline) {
-          throw new CredentialLockTimeoutError(
-            "another tobira process has been getting these credentials for too long",
-            {
-              hint: `if no tobira process is running, delete ${path} and try again`,
-            },
-          );
-        }
-        await new Promise((resolve) => setTimeout(resolve, 40 + Math.random() * 80));
-      }
-    }
-    try {
-      return await run();
-    } finally {
-      await release().catch(() => undefined);
-    }
+    const onGiveUp = () =>
+      new CredentialLockTimeoutError(
+        "another tobira process has been getting these credentials for too long",
+        {
+          hint: `if no tobira process is running, delete ${path} and try again`,
+        },
+      );
+    // Losing the lock (the machine slept past STALE_MS) only risks a second prompt; the poll wait ignores it.
+    return withCrossProcessLock(
+      path,
+      { staleMs: STALE_MS, wait: { kind: "poll", giveUpMs: this.giveUpMs, onWait, onGiveUp } },
+      () => run(),
+    );
   }
 }

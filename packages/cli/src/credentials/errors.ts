@@ -1,5 +1,5 @@
 // Errors of the credential path, each with a message a user can act on and a hint; no secret ever in the text.
-import { TobiraError } from "../errors.js";
+import { AwsRefusedError, TobiraError } from "../errors.js";
 
 /** A duration, session name or other chain setting that AWS would refuse before we even call it. */
 export class CredentialSettingError extends TobiraError {
@@ -17,21 +17,11 @@ export class MissingLongTermKeysError extends TobiraError {
 }
 
 /** STS refused a call; the message names the call, the profile and AWS's reason. */
-export class StsCallError extends TobiraError {
+export class StsCallError extends AwsRefusedError {
   override name = "StsCallError";
-  readonly code: string | undefined;
-  constructor(message: string, options: { code?: string; hint?: string; cause?: unknown }) {
-    super(message, options);
-    this.code = options.code;
-  }
 }
 
 /** Another process held the credential lock far longer than any prompt should take. */
 export class CredentialLockTimeoutError extends TobiraError {
   override name = "CredentialLockTimeoutError";
-}
-
-/** `exec` inside an `exec`. */
-export class NestedExecError extends TobiraError {
-  override name = "NestedExecError";
 }

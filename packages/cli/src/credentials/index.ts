@@ -1,25 +1,14 @@
 // The credentials folder's public face: a profile's temporary credentials (cached, one MFA per working
-// session), the session cache for `list --sessions` / `clear`, and the pure pieces the outputs share.
+// session) and the session cache for `list --sessions` / `clear`. The outputs built on them live in outputs/.
 // Nothing here loads the AWS SDK, the vault or the MFA drivers at import time.
 
 export type { ChainOptions, CredentialChainSpec, GivenOrigin, RoleHop, SourceSpec } from "./chain-spec.js";
-export { answerCredentialProcessFromCache } from "./credential-process-fast.js";
-export { credentialProcessJson } from "./credential-process-output.js";
 export {
   CredentialLockTimeoutError,
   CredentialSettingError,
   MissingLongTermKeysError,
-  NestedExecError,
   StsCallError,
 } from "./errors.js";
-export {
-  type CredentialVariablesInput,
-  credentialVariables,
-  execEnvironment,
-  NESTING_VARIABLE,
-  SHADOWING_VARIABLES,
-} from "./exec-environment.js";
-export { EXPORT_FORMATS, type ExportFormat, formatExport } from "./export-format.js";
 export {
   type AssumeRoleStep,
   type CredentialPlan,

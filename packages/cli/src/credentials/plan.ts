@@ -66,70 +66,107 @@ export interface CredentialPlan {
 export function planCredentials(spec: CredentialChainSpec, options: ChainOptions = {}): CredentialPlan {
   const region = options.region ?? spec.region;
   const stsRegion = (hop?: RoleHop) => options.region ?? hop?.region ?? spec.region ?? DEFAULT_REGION;
-  const endpoint = spec.endpointUrl === undefined ? {} : { endpointUrl: spec.endpointUrl };
   const base = { profile: spec.profile, source: spec.source, region, endpointUrl: spec.endpointUrl };
-  const notes: string[] = [];
-
   if (options.durationSeconds !== undefined) checkWholeSeconds(options.durationSeconds, "--duration");
-
   if (spec.hops.length === 0) {
-    if (spec.source.kind === "given") return { ...base, steps: [], notes };
-    const durationSeconds = options.durationSeconds ?? DEFAULT_SESSION_TOKEN_SECONDS;
-    checkRange(durationSeconds, 900, 129600, "GetSessionToken duration", spec.profile);
-    const serial = spec.mfaSerial ?? spec.source.mfaSerial;
-    const step: SessionTokenStep = {
-      kind: "session-token",
-      profile: spec.source.profile,
-      ...(serial === undefined ? {} : { serial }),
-      durationSeconds,
-      region: stsRegion(),
-      ...endpoint,
-    };
-    return { ...base, steps: [step], notes };
+    if (spec.source.kind === "given") return { ...base, steps: [], notes: [] };
+    return { ...base, steps: [sessionTokenOnly(spec, options, stsRegion())], notes: [] };
   }
+  const requested = requestedDurations(spec, options);
+  const first = stepsFromLongTermKeys(spec, requested, stsRegion);
+  const roles = roleSteps(spec, requested, first, stsRegion);
+  const notes: string[] = [];
+  if (roles.capped) {
+    notes.push(
+      `profile '${spec.profile}': roles assumed with temporary credentials (role chaining) last at most one hour; ` +
+        "the longer duration asked for was capped to 3600 seconds",
+    );
+  }
+  return { ...base, steps: [...first.steps, ...roles.steps], notes };
+}
 
-  // The role's duration: --duration applies to the profile the user named, i.e. the last hop.
-  const requested = spec.hops.map((hop, i) => {
+/** Zero roles: GetSessionToken from the long-term keys, with MFA when a device is named. */
+function sessionTokenOnly(
+  spec: CredentialChainSpec,
+  options: ChainOptions,
+  region: string,
+): SessionTokenStep {
+  const durationSeconds = options.durationSeconds ?? DEFAULT_SESSION_TOKEN_SECONDS;
+  checkRange(durationSeconds, 900, 129600, "GetSessionToken duration", spec.profile);
+  const sourceSerial = spec.source.kind === "long-term" ? spec.source.mfaSerial : undefined;
+  const serial = spec.mfaSerial ?? sourceSerial;
+  return {
+    kind: "session-token",
+    profile: spec.source.profile,
+    ...(serial === undefined ? {} : { serial }),
+    durationSeconds,
+    region,
+    ...(spec.endpointUrl === undefined ? {} : { endpointUrl: spec.endpointUrl }),
+  };
+}
+
+/** Each role's asked-for duration: --duration applies to the profile the user named, i.e. the last hop. */
+function requestedDurations(spec: CredentialChainSpec, options: ChainOptions): number[] {
+  return spec.hops.map((hop, i) => {
     const asked =
       i === spec.hops.length - 1 ? (options.durationSeconds ?? hop.durationSeconds) : hop.durationSeconds;
     const seconds = asked ?? DEFAULT_ROLE_SECONDS;
     checkRange(seconds, 900, 43200, "duration_seconds", hop.profile);
     return seconds;
   });
+}
 
-  const steps: CredentialStep[] = [];
-  // Serials whose MFA context the current credentials already carry: a later hop naming one sends no code.
-  const carried = new Set<string>();
-  let chained = false;
-  let next = 0;
+/** The steps made with the long-term keys and the MFA code, and where the role hops take over. */
+interface FirstSteps {
+  steps: CredentialStep[];
+  /** Serials whose MFA context the credentials already carry: a later hop naming one sends no code. */
+  carried: Set<string>;
+  /** The index of the first hop still to assume. */
+  next: number;
+}
 
+/**
+ * How the chain leaves a vault key behind an MFA device: one MFA session token (cached, shared by every role of
+ * the user), or — for a single role asked for more than an hour — that role straight from the key, with the code.
+ */
+function stepsFromLongTermKeys(
+  spec: CredentialChainSpec,
+  requested: number[],
+  stsRegion: (hop?: RoleHop) => string,
+): FirstSteps {
   const first = spec.hops[0]!;
-  if (spec.source.kind === "long-term") {
-    const serial = first.mfaSerial ?? spec.source.mfaSerial;
-    const singleLongRole = spec.hops.length === 1 && requested[0]! > ONE_HOUR;
-    if (serial !== undefined && !singleLongRole) {
-      steps.push({
-        kind: "session-token",
-        profile: spec.source.profile,
-        serial,
-        durationSeconds: DEFAULT_SESSION_TOKEN_SECONDS,
-        region: stsRegion(),
-        ...endpoint,
-      });
-      carried.add(serial);
-      chained = true;
-    } else if (serial !== undefined) {
-      // Straight from the long-term keys with the code. When only the source names a device, the code still
-      // goes along: the user's own policy may deny everything without MFA, and a code on the call satisfies it.
-      steps.push(assumeRoleStep(first, requested[0]!, serial, stsRegion(first), spec.endpointUrl));
-      carried.add(serial);
-      chained = true;
-      next = 1;
-    }
+  const serial = spec.source.kind === "long-term" ? (first.mfaSerial ?? spec.source.mfaSerial) : undefined;
+  if (serial === undefined) return { steps: [], carried: new Set(), next: 0 };
+  const singleLongRole = spec.hops.length === 1 && requested[0]! > ONE_HOUR;
+  if (!singleLongRole) {
+    const step: SessionTokenStep = {
+      kind: "session-token",
+      profile: spec.source.profile,
+      serial,
+      durationSeconds: DEFAULT_SESSION_TOKEN_SECONDS,
+      region: stsRegion(),
+      ...(spec.endpointUrl === undefined ? {} : { endpointUrl: spec.endpointUrl }),
+    };
+    return { steps: [step], carried: new Set([serial]), next: 0 };
   }
+  // Straight from the long-term keys with the code. When only the source names a device, the code still goes
+  // along: the user's own policy may deny everything without MFA, and a code on the call satisfies it.
+  const step = assumeRoleStep(first, requested[0]!, serial, stsRegion(first), spec.endpointUrl);
+  return { steps: [step], carried: new Set([serial]), next: 1 };
+}
 
+/** The role hops left after `first`; each one after the first credentials is chained, so capped at an hour. */
+function roleSteps(
+  spec: CredentialChainSpec,
+  requested: number[],
+  first: FirstSteps,
+  stsRegion: (hop?: RoleHop) => string,
+): { steps: CredentialStep[]; capped: boolean } {
+  const steps: CredentialStep[] = [];
+  const carried = new Set(first.carried);
+  let chained = first.steps.length > 0;
   let capped = false;
-  for (let i = next; i < spec.hops.length; i++) {
+  for (let i = first.next; i < spec.hops.length; i++) {
     const hop = spec.hops[i]!;
     let seconds = requested[i]!;
     if (chained && seconds > ONE_HOUR) {
@@ -141,14 +178,7 @@ export function planCredentials(spec: CredentialChainSpec, options: ChainOptions
     if (serial !== undefined) carried.add(serial);
     chained = true;
   }
-
-  if (capped) {
-    notes.push(
-      `profile '${spec.profile}': roles assumed with temporary credentials (role chaining) last at most one hour; ` +
-        "the longer duration asked for was capped to 3600 seconds",
-    );
-  }
-  return { ...base, steps, notes };
+  return { steps, capped };
 }
 
 function assumeRoleStep(

@@ -17,10 +17,11 @@ import type {
   SessionCacheStore,
   TemporaryCredentials,
 } from "./ports.js";
+import { REFRESH_MARGIN_MS } from "./refresh-margin.js";
 import type { CallerIdentity } from "./sts-calls.js";
 
-/** Credentials within this margin of expiry are refreshed, as the SDKs and aws-vault do. */
-export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+export { REFRESH_MARGIN_MS };
+
 /** How long the source record (access key id → IAM user name) is trusted before it is looked up again. */
 const SOURCE_RECORD_MS = 7 * 24 * 3600 * 1000;
 
@@ -72,14 +73,7 @@ export async function resolveCredentials(
   plan: CredentialPlan,
   deps: ResolveDependencies,
 ): Promise<ResolvedCredentials> {
-  const now = deps.now ?? Date.now;
-  const isFresh = (
-    entry: CacheEntry | undefined,
-  ): entry is CacheEntry & { credentials: TemporaryCredentials } =>
-    entry?.credentials !== undefined && Date.parse(entry.expiresAt) - now() > REFRESH_MARGIN_MS;
   const source = plan.source;
-  const recordKey = sourceRecordKey(source.profile);
-
   let given: AwsCredentials | undefined;
   if (source.kind === "given") {
     if (!deps.givenCredentials)
@@ -87,154 +81,202 @@ export async function resolveCredentials(
     given = await deps.givenCredentials(source);
     if (plan.steps.length === 0) return { credentials: given, fromCache: false, stsCalls: 0 };
   }
+  const run = new PlanRun(plan, deps, given);
+  await run.start();
+  // The hit path: the last step's entry, found with the access key id the source record remembers.
+  const hit = await run.cachedLastStep();
+  if (hit) return { credentials: hit, fromCache: true, stsCalls: 0 };
+  const credentials = await run.obtain(plan.steps.length - 1);
+  return { credentials, fromCache: run.stsCalls === 0, stsCalls: run.stsCalls };
+}
 
-  // What this process knows of the source: its access key id (names the cache keys) and the IAM user's name.
-  let record = await readRecord();
-  let sourceKeyId = given?.accessKeyId ?? record?.accessKeyId;
-  let longTerm: AwsCredentials | undefined;
+/** What one process learns of a source while it resolves: its access key id and the IAM user's name. */
+interface SourceRecord {
+  accessKeyId: string;
+  callerName?: string;
+}
 
-  // The hit path.
-  const last = plan.steps.length - 1;
-  if (sourceKeyId !== undefined) {
-    const entry = await deps.cache.get(stepCacheKeys(plan, sourceKeyId)[last]!);
-    if (isFresh(entry)) return { credentials: entry.credentials, fromCache: true, stsCalls: 0 };
+/**
+ * One resolution of a plan: the state the steps share (the source record, the long-term keys once opened, the
+ * STS calls made) and one method per job — the source record, the source's credentials, the caller's name, a
+ * step under its lock, a step's STS call.
+ */
+class PlanRun {
+  stsCalls = 0;
+  private record: SourceRecord | undefined;
+  private sourceKeyId: string | undefined;
+  private longTerm: AwsCredentials | undefined;
+  private sts: StsCalls | undefined;
+  private noted = false;
+  private waited = false;
+  private readonly now: () => number;
+  private readonly recordKey: string;
+  private readonly lockNames: string[];
+
+  constructor(
+    private readonly plan: CredentialPlan,
+    private readonly deps: ResolveDependencies,
+    private readonly given: AwsCredentials | undefined,
+  ) {
+    this.now = deps.now ?? Date.now;
+    this.recordKey = sourceRecordKey(plan.source.profile);
+    this.lockNames = stepLockNames(plan);
   }
 
-  const lockNames = stepLockNames(plan);
-  let stsCalls = 0;
-  let noted = false;
-  let waited = false;
-  let sts: StsCalls | undefined;
-  const loadSts = async () => {
-    sts ??= deps.sts ? await deps.sts() : await import("./sts-calls.js");
-    if (!noted) {
-      noted = true;
-      for (const note of plan.notes) deps.notice(note);
-    }
-    return sts;
-  };
+  async start(): Promise<void> {
+    this.record = await this.readRecord();
+    this.sourceKeyId = this.given?.accessKeyId ?? this.record?.accessKeyId;
+  }
 
-  async function readRecord(): Promise<{ accessKeyId: string; callerName?: string } | undefined> {
-    const entry = await deps.cache.get(recordKey);
+  /** The last step's credentials when the cache holds them fresh under the known source key. */
+  async cachedLastStep(): Promise<TemporaryCredentials | undefined> {
+    if (this.sourceKeyId === undefined) return undefined;
+    const last = this.plan.steps.length - 1;
+    const entry = await this.deps.cache.get(stepCacheKeys(this.plan, this.sourceKeyId)[last]!);
+    return this.isFresh(entry) ? entry.credentials : undefined;
+  }
+
+  /** Step `i`'s credentials: from the cache, else from its parent's and one STS call, under the step's lock. */
+  obtain(i: number): Promise<AwsCredentials> {
+    return this.deps.lock.withLock(
+      this.lockNames[i]!,
+      () => this.sayWaiting(),
+      () => this.obtainLocked(i),
+    );
+  }
+
+  private async obtainLocked(i: number): Promise<AwsCredentials> {
+    // Another process may have done the work while we waited.
+    if (this.longTerm === undefined && this.given === undefined) {
+      this.record = await this.readRecord();
+      this.sourceKeyId = this.record?.accessKeyId ?? this.sourceKeyId;
+    }
+    let checkedKey: string | undefined;
+    if (this.sourceKeyId !== undefined) {
+      checkedKey = stepCacheKeys(this.plan, this.sourceKeyId)[i]!;
+      const entry = await this.deps.cache.get(checkedKey);
+      if (this.isFresh(entry)) return entry.credentials;
+    }
+    const parent = i === 0 ? await this.openSource() : await this.obtain(i - 1);
+    const key = stepCacheKeys(this.plan, this.sourceKeyId!)[i]!;
+    if (key !== checkedKey) {
+      const entry = await this.deps.cache.get(key);
+      if (this.isFresh(entry)) return entry.credentials;
+    }
+    const step = this.plan.steps[i]!;
+    const credentials = await this.callStep(step, parent);
+    await this.deps.cache.put(key, {
+      expiresAt: credentials.expiration,
+      credentials,
+      meta: { ...describeStep(step), sourceProfile: this.plan.source.profile, forProfile: this.plan.profile },
+    });
+    return credentials;
+  }
+
+  private sayWaiting(): void {
+    if (this.waited) return;
+    this.waited = true;
+    this.deps.notice(
+      `waiting for another tobira process to finish getting credentials for '${this.plan.profile}'…`,
+    );
+  }
+
+  private isFresh(
+    entry: CacheEntry | undefined,
+  ): entry is CacheEntry & { credentials: TemporaryCredentials } {
+    return entry?.credentials !== undefined && Date.parse(entry.expiresAt) - this.now() > REFRESH_MARGIN_MS;
+  }
+
+  /** The STS calls, loaded on first use; the plan's notes are said then, once. */
+  private async loadSts(): Promise<StsCalls> {
+    this.sts ??= this.deps.sts ? await this.deps.sts() : await import("./sts-calls.js");
+    if (!this.noted) {
+      this.noted = true;
+      for (const note of this.plan.notes) this.deps.notice(note);
+    }
+    return this.sts;
+  }
+
+  private async readRecord(): Promise<SourceRecord | undefined> {
+    const entry = await this.deps.cache.get(this.recordKey);
     const accessKeyId = entry?.meta.accessKeyId;
-    if (!entry || accessKeyId === undefined || Date.parse(entry.expiresAt) <= now()) return undefined;
-    if (given !== undefined && given.accessKeyId !== accessKeyId) return undefined;
+    if (!entry || accessKeyId === undefined || Date.parse(entry.expiresAt) <= this.now()) return undefined;
+    if (this.given !== undefined && this.given.accessKeyId !== accessKeyId) return undefined;
     return entry.meta.callerName === undefined
       ? { accessKeyId }
       : { accessKeyId, callerName: entry.meta.callerName };
   }
 
-  async function writeRecord(callerName?: string, callerArn?: string): Promise<void> {
-    if (sourceKeyId === undefined) return;
-    const meta: Record<string, string> = {
-      kind: "source",
-      profile: source.profile,
-      accessKeyId: sourceKeyId,
-    };
+  private async writeRecord(callerName?: string, callerArn?: string): Promise<void> {
+    const accessKeyId = this.sourceKeyId;
+    if (accessKeyId === undefined) return;
+    const meta: Record<string, string> = { kind: "source", profile: this.plan.source.profile, accessKeyId };
     if (callerName !== undefined) meta.callerName = callerName;
     if (callerArn !== undefined) meta.callerArn = callerArn;
-    await deps.cache.put(recordKey, { expiresAt: new Date(now() + SOURCE_RECORD_MS).toISOString(), meta });
-    record =
-      callerName === undefined ? { accessKeyId: sourceKeyId } : { accessKeyId: sourceKeyId, callerName };
+    await this.deps.cache.put(this.recordKey, {
+      expiresAt: new Date(this.now() + SOURCE_RECORD_MS).toISOString(),
+      meta,
+    });
+    this.record = callerName === undefined ? { accessKeyId } : { accessKeyId, callerName };
   }
 
-  async function openSource(): Promise<AwsCredentials> {
-    if (given !== undefined) return given;
-    if (longTerm !== undefined) return longTerm;
-    const store = await deps.longTermKeys();
-    const keys = await store.get(source.profile);
-    if (!keys) throw new MissingLongTermKeysError(source.profile);
-    longTerm = keys;
-    if (sourceKeyId !== keys.accessKeyId || record === undefined) {
+  /** The first credentials of the chain: the given ones, or the long-term keys from the vault (opened once). */
+  private async openSource(): Promise<AwsCredentials> {
+    if (this.given !== undefined) return this.given;
+    if (this.longTerm !== undefined) return this.longTerm;
+    const store = await this.deps.longTermKeys();
+    const keys = await store.get(this.plan.source.profile);
+    if (!keys) throw new MissingLongTermKeysError(this.plan.source.profile);
+    this.longTerm = keys;
+    if (this.sourceKeyId !== keys.accessKeyId || this.record === undefined) {
       // A new or rotated key: what was remembered about the old one no longer holds.
-      sourceKeyId = keys.accessKeyId;
-      await writeRecord();
+      this.sourceKeyId = keys.accessKeyId;
+      await this.writeRecord();
     }
     return keys;
   }
 
   /** The IAM user's name (the last segment of the caller's ARN), found with credentials already in hand. */
-  async function callerName(inHand: AwsCredentials, step: AssumeRoleStep): Promise<string> {
-    if (record?.callerName !== undefined && record.accessKeyId === sourceKeyId) return record.callerName;
-    const identity = await (await loadSts()).getCallerIdentity(
-      longTerm ?? inHand,
+  private async callerName(inHand: AwsCredentials, step: AssumeRoleStep): Promise<string> {
+    const record = this.record;
+    if (record?.callerName !== undefined && record.accessKeyId === this.sourceKeyId) return record.callerName;
+    const identity = await (await this.loadSts()).getCallerIdentity(
+      this.longTerm ?? inHand,
       step.region,
       step.endpointUrl,
-      source.profile,
+      this.plan.source.profile,
     );
-    stsCalls++;
+    this.stsCalls++;
     const name = sessionNameFromArn(identity.arn);
-    await writeRecord(name, identity.arn);
+    await this.writeRecord(name, identity.arn);
     return name;
   }
 
-  async function obtain(i: number): Promise<AwsCredentials> {
-    const step = plan.steps[i]!;
-    return deps.lock.withLock(
-      lockNames[i]!,
-      () => {
-        if (!waited) {
-          waited = true;
-          deps.notice(
-            `waiting for another tobira process to finish getting credentials for '${plan.profile}'…`,
-          );
-        }
-      },
-      async () => {
-        // Another process may have done the work while we waited.
-        if (longTerm === undefined && given === undefined) {
-          record = await readRecord();
-          sourceKeyId = record?.accessKeyId ?? sourceKeyId;
-        }
-        let checkedKey: string | undefined;
-        if (sourceKeyId !== undefined) {
-          checkedKey = stepCacheKeys(plan, sourceKeyId)[i]!;
-          const entry = await deps.cache.get(checkedKey);
-          if (isFresh(entry)) return entry.credentials;
-        }
-        const parent = i === 0 ? await openSource() : await obtain(i - 1);
-        const key = stepCacheKeys(plan, sourceKeyId!)[i]!;
-        if (key !== checkedKey) {
-          const entry = await deps.cache.get(key);
-          if (isFresh(entry)) return entry.credentials;
-        }
-        const credentials = await callStep(step, parent);
-        await deps.cache.put(key, {
-          expiresAt: credentials.expiration,
-          credentials,
-          meta: { ...describeStep(step), sourceProfile: source.profile, forProfile: plan.profile },
-        });
-        return credentials;
-      },
-    );
-  }
-
-  async function callStep(step: CredentialStep, parent: AwsCredentials): Promise<TemporaryCredentials> {
-    const calls = await loadSts();
+  private async callStep(step: CredentialStep, parent: AwsCredentials): Promise<TemporaryCredentials> {
+    const calls = await this.loadSts();
     if (step.kind === "session-token") {
-      const result = await withOptionalCode(step.serial, (code) => calls.getSessionToken(step, parent, code));
-      stsCalls++;
+      const result = await this.withOptionalCode(step.serial, (code) =>
+        calls.getSessionToken(step, parent, code),
+      );
+      this.stsCalls++;
       return result;
     }
-    const sessionName = step.sessionName ?? (await callerName(parent, step));
-    const result = await withOptionalCode(step.serial, (code) =>
+    const sessionName = step.sessionName ?? (await this.callerName(parent, step));
+    const result = await this.withOptionalCode(step.serial, (code) =>
       calls.assumeRole(step, parent, sessionName, code),
     );
-    stsCalls++;
+    this.stsCalls++;
     return result;
   }
 
-  async function withOptionalCode<T>(
+  private async withOptionalCode<T>(
     serial: string | undefined,
     call: (code?: string) => Promise<T>,
   ): Promise<T> {
     if (serial === undefined) return call(undefined);
-    const runner = await deps.mfa();
-    return runner({ profile: plan.profile, serial }, (code) => call(code));
+    const runner = await this.deps.mfa();
+    return runner({ profile: this.plan.profile, serial }, (code) => call(code));
   }
-
-  const credentials = await obtain(last);
-  return { credentials, fromCache: stsCalls === 0, stsCalls };
 }
 
 /** `arn:aws:iam::1:user/path/alice` → `alice`; `arn:aws:sts::1:assumed-role/R/alice` → `alice`; made a valid RoleSessionName. */

@@ -8,15 +8,11 @@ import {
   ListMFADevicesCommand,
 } from "@aws-sdk/client-iam";
 import type { AwsCredentials } from "../credentials/ports.js";
-import { TobiraError } from "../errors.js";
+import { AwsRefusedError } from "../errors.js";
 
-export class IamCallError extends TobiraError {
+/** IAM refused a call; the message names the call and AWS's reason. */
+export class IamCallError extends AwsRefusedError {
   override name = "IamCallError";
-  readonly code: string | undefined;
-  constructor(message: string, options: { code?: string; hint?: string; cause?: unknown }) {
-    super(message, options);
-    this.code = options.code;
-  }
 }
 
 export interface IamTarget {

@@ -62,41 +62,14 @@ export async function rotateAccessKey(ports: RotatePorts): Promise<RotateResult>
   progress(`rotating access key ${maskAccessKeyId(oldId)} of ${who.arn} (profile '${profile}')`);
 
   const session = await ports.iamSession();
-  const existing = await ports.listKeyIds(session);
-  const others = existing.filter((id) => id !== oldId);
-  if (existing.length >= 2) {
-    throw new RotateError(
-      `the user already has two access keys (${existing.map(maskAccessKeyId).join(", ")}); IAM allows no third`,
-      {
-        hint: `delete the key that is not in the vault first (aws iam delete-access-key --access-key-id ${others[0] ?? "…"}), then rotate again`,
-      },
-    );
-  }
+  checkRoomForKey(await ports.listKeyIds(session), oldId);
 
   progress("creating a new access key");
   const created = await ports.createKey(session);
   const newId = created.accessKeyId;
   progress(`created ${maskAccessKeyId(newId)}; checking that it works`);
 
-  const undo = async (step: string, cause: unknown): Promise<never> => {
-    try {
-      await ports.deleteKey(session, newId);
-    } catch (deleteError) {
-      throw new RotateError(
-        `rotation failed while ${step} (${reasonOf(cause)}), and the new key ${newId} could not be deleted again (${reasonOf(deleteError)})`,
-        {
-          hint:
-            `the vault still holds the old, working key ${maskAccessKeyId(oldId)}; delete the unused new key with ` +
-            `\`aws iam delete-access-key --access-key-id ${newId} --user-name ${created.userName}\` (with MFA), then rotate again`,
-          cause,
-        },
-      );
-    }
-    throw new RotateError(`rotation failed while ${step}: ${reasonOf(cause)}`, {
-      hint: `nothing changed: the new key was deleted again and the vault still holds ${maskAccessKeyId(oldId)}`,
-      cause,
-    });
-  };
+  const undo = (step: string, cause: unknown) => undoNewKey(ports, session, oldId, created, step, cause);
 
   try {
     const proved = await ports.proveKey(created);
@@ -134,6 +107,47 @@ export async function rotateAccessKey(ports: RotatePorts): Promise<RotateResult>
     `deleted the old key ${maskAccessKeyId(oldId)}; profile '${profile}' now uses ${maskAccessKeyId(newId)}`,
   );
   return { oldKeyId: oldId, newKeyId: newId, userArn: who.arn };
+}
+
+/** IAM allows two access keys per user: a rotation needs the second place free. */
+function checkRoomForKey(existing: string[], oldId: string): void {
+  if (existing.length < 2) return;
+  const others = existing.filter((id) => id !== oldId);
+  throw new RotateError(
+    `the user already has two access keys (${existing.map(maskAccessKeyId).join(", ")}); IAM allows no third`,
+    {
+      hint: `delete the key that is not in the vault first (aws iam delete-access-key --access-key-id ${others[0] ?? "…"}), then rotate again`,
+    },
+  );
+}
+
+/** Deletes the new key after `step` failed, and throws what the user must know (and do, if that failed too). */
+async function undoNewKey(
+  ports: RotatePorts,
+  session: AwsCredentials,
+  oldId: string,
+  created: CreatedKey,
+  step: string,
+  cause: unknown,
+): Promise<never> {
+  const newId = created.accessKeyId;
+  try {
+    await ports.deleteKey(session, newId);
+  } catch (deleteError) {
+    throw new RotateError(
+      `rotation failed while ${step} (${reasonOf(cause)}), and the new key ${newId} could not be deleted again (${reasonOf(deleteError)})`,
+      {
+        hint:
+          `the vault still holds the old, working key ${maskAccessKeyId(oldId)}; delete the unused new key with ` +
+          `\`aws iam delete-access-key --access-key-id ${newId} --user-name ${created.userName}\` (with MFA), then rotate again`,
+        cause,
+      },
+    );
+  }
+  throw new RotateError(`rotation failed while ${step}: ${reasonOf(cause)}`, {
+    hint: `nothing changed: the new key was deleted again and the vault still holds ${maskAccessKeyId(oldId)}`,
+    cause,
+  });
 }
 
 /**

@@ -2,7 +2,7 @@
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { removeLeftoverTempFiles, writeFileAtomically } from "../files/atomic-write.js";
-import { withCrossProcessLock } from "./cross-process-lock.js";
+import { withCrossProcessLock } from "../files/cross-process-lock.js";
 import {
   newSalt,
   openVaultBody,
@@ -21,7 +21,7 @@ import {
 } from "./key-derivation.js";
 import type { PassphraseSource } from "./passphrase-source.js";
 import type { LongTermKey, LongTermKeyStore, Vault } from "./vault.js";
-import { VaultDamagedError, VaultPassphraseError } from "./vault-errors.js";
+import { VaultDamagedError, VaultPassphraseError, vaultLockOptions } from "./vault-errors.js";
 import { readItemMap, readLongTermKey } from "./vault-records.js";
 
 export interface FileVaultOptions {
@@ -165,8 +165,10 @@ export class FileVault implements Vault {
     // Unlock (or ask for a new passphrase) before locking, so a prompt never holds other writers up.
     const before = await this.load();
     if (!before.sealing) await this.sealingForNewFile();
+    const lockPath = `${this.options.path}.lock`;
     return withCrossProcessLock(
-      this.options.path,
+      lockPath,
+      vaultLockOptions(lockPath, this.options.lockStaleMs),
       async (assertHeld) => {
         const snapshot = await this.load();
         if (!mutate(snapshot.contents)) return false;
@@ -182,7 +184,6 @@ export class FileVault implements Vault {
         });
         return true;
       },
-      { staleMs: this.options.lockStaleMs },
     );
   }
 }

@@ -3,9 +3,9 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { AsyncEntry } from "@napi-rs/keyring";
-import { withCrossProcessLock } from "./cross-process-lock.js";
+import { withCrossProcessLock } from "../files/cross-process-lock.js";
 import type { LongTermKeyStore, Vault } from "./vault.js";
-import { KeyringItemDamagedError, KeyringUnavailableError } from "./vault-errors.js";
+import { KeyringItemDamagedError, KeyringUnavailableError, vaultLockOptions } from "./vault-errors.js";
 import { readLongTermKey } from "./vault-records.js";
 
 export const KEYRING_SERVICE = "tobira";
@@ -111,7 +111,8 @@ export class KeyringVault implements Vault {
 
   private async locked<T>(work: () => Promise<T>): Promise<T> {
     await mkdir(dirname(this.options.lockTarget), { recursive: true, mode: 0o700 });
-    return withCrossProcessLock(this.options.lockTarget, () => work(), { staleMs: this.options.lockStaleMs });
+    const lockPath = `${this.options.lockTarget}.lock`;
+    return withCrossProcessLock(lockPath, vaultLockOptions(lockPath, this.options.lockStaleMs), () => work());
   }
 
   private checked<T>(account: string, read: () => T): T {

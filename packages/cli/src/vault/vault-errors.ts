@@ -1,5 +1,7 @@
 // Errors of the vault: damaged file, wrong passphrase, unreachable keyring, busy lock — each with what to do next.
+
 import { ConfigError, TobiraError } from "../errors.js";
+import type { LockOptions } from "../files/cross-process-lock.js";
 
 /** The vault file cannot be read as a tobira vault: cut short, altered, or not ours. It is never overwritten. */
 export class VaultDamagedError extends ConfigError {
@@ -49,6 +51,11 @@ export class KeyringItemDamagedError extends ConfigError {
 }
 
 /** Another tobira held the vault's lock for too long. */
+/** How the vault waits for its lock (`${target}.lock`): backing off for about half a minute, then VaultBusyError. */
+export function vaultLockOptions(lockPath: string, staleMs = 10_000): LockOptions {
+  return { staleMs, wait: { kind: "backoff", onBusy: (cause) => new VaultBusyError(lockPath, { cause }) } };
+}
+
 export class VaultBusyError extends TobiraError {
   override name = "VaultBusyError";
   constructor(lockPath: string, options: { cause?: unknown } = {}) {

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { defaultWorld } from "../../../sandbox/src/index.js";
-import { BUILT, startUserFixture, type UserFixture } from "../serve/sandbox-user-fixture.js";
+import { BUILT, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
 
 const NO_MFA_WARNING =
   /profile 'alice' is an IAM user without a role: its console session comes from GetFederationToken and carries no MFA/;
@@ -23,9 +23,9 @@ function onlyUrl(stdout: string, endpoint: string): string {
 }
 
 describe("tobira login against the sandbox", { skip: !BUILT && "run `npm run build` first" }, () => {
-  let f: UserFixture;
+  let f: SandboxUser;
   before(async () => {
-    f = await startUserFixture({ label: "login" });
+    f = await startSandboxUser({ label: "login" });
   });
   after(() => f?.close());
 
@@ -100,7 +100,7 @@ describe("tobira login against the sandbox", { skip: !BUILT && "run `npm run bui
 describe("tobira login for an IAM user allowed GetFederationToken", {
   skip: !BUILT && "run `npm run build` first",
 }, () => {
-  let f: UserFixture;
+  let f: SandboxUser;
   before(async () => {
     const world = defaultWorld();
     const alice = world.users.find((u) => u.name === "alice");
@@ -112,7 +112,7 @@ describe("tobira login for an IAM user allowed GetFederationToken", {
         Statement: [{ Effect: "Allow", Action: ["sts:GetFederationToken", "ec2:Describe*"], Resource: "*" }],
       },
     };
-    f = await startUserFixture({ label: "login-user", world });
+    f = await startSandboxUser({ label: "login-user", world });
   });
   after(() => f?.close());
 

@@ -4,7 +4,6 @@
 // AWS SDK v3) are understood by another implementation, and that the roles come out as the right principals.
 // Needs `npm run build` first, and `moto_server` on PATH (pip install "moto[server]"); TOBIRA_SKIP_MOTO=1 skips.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,6 +18,7 @@ import {
   IAMClient,
 } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { type CommandResult, runToEnd } from "../../src/sandbox-control/user-machine.js";
 import { FileVault } from "../../src/vault/file-vault.js";
 import { fixedPassphrase } from "../../src/vault/passphrase-source.js";
 import { findMotoServer, type RunningMoto, startMoto } from "./moto-server.js";
@@ -32,30 +32,9 @@ const ACCOUNT = "123456789012"; // moto's default account
 const PASSPHRASE = "moto test passphrase";
 const skipMoto = process.env.TOBIRA_SKIP_MOTO === "1";
 
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** Runs a program to its end with no stdin (the shipped runner of src/sandbox-control/user-machine.ts). */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<CommandResult> {
+  return runToEnd(command, args, { env, timeoutMs: 120_000 });
 }
 
 interface ProcessCredentials {

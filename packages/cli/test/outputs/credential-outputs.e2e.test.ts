@@ -2,31 +2,22 @@
 // codes from the sandbox through tobira_mfa_process, the sandbox's audit log as the witness of every STS call.
 // Needs `npm run build` first.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { parseEnv } from "node:util";
-import { startSandbox } from "../../../sandbox/src/index.js";
 import { FileSessionCache } from "../../src/credentials/session-cache-file.js";
-import { FileVault } from "../../src/vault/file-vault.js";
-import { fixedPassphrase } from "../../src/vault/passphrase-source.js";
+import {
+  BUILT,
+  PASSPHRASE,
+  type RunResult,
+  runToEnd,
+  type SandboxUser,
+  startSandboxUser,
+  tobiraBin,
+} from "../fixtures/sandbox-user.js";
 
-const here = fileURLToPath(new URL(".", import.meta.url));
-const tobiraBin = join(here, "..", "..", "bin", "tobira.js");
-const builtEntry = join(here, "..", "..", "dist", "src", "commands", "credential-process.js");
 const AWS_CLI_V2 = process.env.TOBIRA_AWS_CLI || "/usr/bin/aws";
-const ALICE_MFA = "arn:aws:iam::111111111111:mfa/alice";
-const PASSPHRASE = "correct horse battery staple";
-
-interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
 
 interface AuditLine {
   service: string;
@@ -36,116 +27,49 @@ interface AuditLine {
   decision: string;
 }
 
+/** Runs a program to its end with stdin an empty pipe unless `input` says otherwise. */
 function run(
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv,
   options: { input?: string; onStdout?: (text: string, pid: number) => void } = {},
 ): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-      options.onStdout?.(stdout, child.pid!);
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    child.stdin.end(options.input ?? "");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+  return runToEnd(command, args, { env, timeoutMs: 120_000, ...options, input: options.input ?? "" });
 }
 
 describe("exec, export and credential-process against the sandbox", {
-  skip: !existsSync(builtEntry) && "run `npm run build` first",
+  skip: !BUILT && "run `npm run build` first",
 }, () => {
-  const root = mkdtempSync(join(tmpdir(), "tobira-outputs-"));
-  const stateDir = join(root, "sandbox");
-  const mfaLog = join(root, "mfa-calls.log");
-  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  let f: SandboxUser;
+  let root: string;
+  let sandbox: SandboxUser["sandbox"];
   let env: NodeJS.ProcessEnv;
   let aliceKey: { id: string; secret: string };
 
   const tobira = (args: string[], extra: NodeJS.ProcessEnv = {}, options = {}) =>
     run(process.execPath, [tobiraBin, ...args], { ...env, ...extra }, options);
-  const audit = (): AuditLine[] =>
-    (existsSync(join(stateDir, "audit.jsonl")) ? readFileSync(join(stateDir, "audit.jsonl"), "utf8") : "")
-      .split("\n")
-      .filter((line) => line !== "")
-      .map((line) => JSON.parse(line) as AuditLine);
+  const audit = (): AuditLine[] => f.audit() as unknown as AuditLine[];
   const stsLines = (from: number) =>
     audit()
       .slice(from)
       .filter((line) => line.service === "sts");
-  const mfaPrompts = () =>
-    existsSync(mfaLog) ? readFileSync(mfaLog, "utf8").split("\n").filter(Boolean).length : 0;
+  const mfaPrompts = () => f.mfaPrompts();
   const json = (result: RunResult) => {
     assert.equal(result.code, 0, `exit ${result.code}: ${result.stderr}`);
     return JSON.parse(result.stdout) as Record<string, string | number>;
   };
 
   before(async () => {
-    sandbox = await startSandbox({ stateDir });
-    const credentialsText = readFileSync(join(stateDir, "credentials"), "utf8");
-    const match = /\[alice\]\s+aws_access_key_id = (\S+)\s+aws_secret_access_key = (\S+)/.exec(
-      credentialsText,
-    );
-    assert.ok(match, "the sandbox wrote alice's key");
-    aliceKey = { id: match[1]!, secret: match[2]! };
-    // As `tobira add alice` would: the key in an encrypted file vault (a cheap scrypt cost for the test).
-    const vault = new FileVault({
-      path: join(root, "vault"),
-      passphrase: fixedPassphrase(PASSPHRASE),
-      kdf: { log2N: 12, r: 8, p: 1 },
+    f = await startSandboxUser({
+      label: "outputs",
+      extraConfig: `\n[profile switch-cli]\nregion = ap-northeast-1\ncredential_process = ${process.execPath} ${tobiraBin} credential-process switch\n`,
     });
-    await vault.keys.set("alice", {
-      accessKeyId: aliceKey.id,
-      secretAccessKey: aliceKey.secret,
-      addedAt: new Date().toISOString(),
-    });
-    // mfa_process: a script that notes each call (one line = one prompt) and asks the sandbox for the code.
-    const mfaScript = join(root, "mfa-code.sh");
-    writeFileSync(
-      mfaScript,
-      `#!/bin/sh\necho "$$" >> '${mfaLog}'\nexec '${process.execPath}' '${tobiraBin}' sandbox mfa-code '${ALICE_MFA}' --state '${stateDir}'\n`,
-      { mode: 0o700 },
-    );
-    const config = readFileSync(join(stateDir, "config"), "utf8")
-      .replace("[profile alice]\n", `[profile alice]\ntobira_mfa_process = ${mfaScript}\n`)
-      .concat(
-        `\n[profile switch-cli]\nregion = ap-northeast-1\ncredential_process = ${process.execPath} ${tobiraBin} credential-process switch\n`,
-      );
-    writeFileSync(join(root, "config"), config);
-    const base: NodeJS.ProcessEnv = {};
-    for (const [key, value] of Object.entries(process.env)) {
-      if (!key.startsWith("AWS_") && !key.startsWith("TOBIRA_")) base[key] = value;
-    }
-    env = {
-      ...base,
-      AWS_CONFIG_FILE: join(root, "config"),
-      // No plain keys anywhere: alice's key lives only in the vault.
-      AWS_SHARED_CREDENTIALS_FILE: join(root, "no-credentials-file"),
-      AWS_EC2_METADATA_DISABLED: "true",
-      AWS_PAGER: "",
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-      TOBIRA_BACKEND: "file",
-      TOBIRA_VAULT_FILE: join(root, "vault"),
-      TOBIRA_VAULT_PASSPHRASE: PASSPHRASE,
-      TOBIRA_CACHE_DIR: join(root, "cache"),
-      TOBIRA_RUNTIME_DIR: join(root, "run"),
-    };
+    ({ root, sandbox, env } = f);
+    aliceKey = { id: f.aliceKey.accessKeyId, secret: f.aliceKey.secretAccessKey };
   });
 
   after(async () => {
-    await sandbox?.close();
-    rmSync(root, { recursive: true, force: true });
+    await f?.close();
   });
 
   it("twenty parallel credential-process project-a: one MFA prompt, one GetSessionToken, one AssumeRole", async () => {

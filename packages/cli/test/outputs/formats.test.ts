@@ -2,16 +2,16 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
-import { parseDuration } from "../../src/credentials/command-options.js";
-import { credentialProcessJson } from "../../src/credentials/credential-process-output.js";
-import { credentialVariables, execEnvironment } from "../../src/credentials/exec-environment.js";
+import { parseDuration } from "../../src/commands/profile-options.js";
+import { credentialProcessJson } from "../../src/outputs/credential-process/version1-json.js";
+import { credentialVariables, execEnvironment } from "../../src/outputs/environment/child-environment.js";
 import {
   formatExport,
   quoteDotenv,
   quoteFish,
   quotePosix,
   quotePwsh,
-} from "../../src/credentials/export-format.js";
+} from "../../src/outputs/export/export-format.js";
 
 const CREDS = {
   accessKeyId: "ASIAEXAMPLE",

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { get } from "node:http";
 import { connect, type Socket } from "node:net";
 import { after, before, describe, test } from "node:test";
-import { BUILT, type PortFixture, startPortFixture } from "./port-fixture.js";
+import { BUILT, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
 
 const skip = !BUILT && "run `npm run build` first";
 /** Guards against a hung session, not timed assertions. */
@@ -74,9 +74,9 @@ function echoOnce(port: number, text: string): Promise<string> {
 }
 
 describe("tobira port through the sandbox", { skip, timeout }, () => {
-  let fx: PortFixture;
+  let fx: SandboxUser;
   before(async () => {
-    fx = await startPortFixture({ label: "port" });
+    fx = await startSandboxUser({ label: "port", keyBy: "tobira-add" });
   });
   after(async () => {
     await fx?.close();

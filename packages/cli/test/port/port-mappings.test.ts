@@ -7,7 +7,7 @@ import {
   parsePortMappings,
   portForwardingDocument,
   sshDocument,
-} from "../../src/port/port-mappings.js";
+} from "../../src/sessions/port/port-mappings.js";
 
 test("LOCAL:REMOTE, one port for both, and 0 for a free local port", () => {
   assert.deepEqual(parsePortMapping("8080:80"), { localPort: 8080, remotePort: 80, text: "8080:80" });

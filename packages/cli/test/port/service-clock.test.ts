@@ -1,7 +1,7 @@
 // The service clock: learned from Date headers (RFC 7231, one-second resolution), steady against their noise.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ServiceClock } from "../../src/port/service-clock.js";
+import { ServiceClock } from "../../src/sessions/port/service-clock.js";
 
 test("an hour ahead, learned from one header; sub-second noise is ignored; garbage changes nothing", () => {
   let local = Date.parse("2026-01-01T00:00:00.400Z");

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { connect } from "node:net";
 import { after, before, describe, test } from "node:test";
-import { BUILT, type PortFixture, startPortFixture } from "../port/port-fixture.js";
+import { BUILT, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
 
 const skip = !BUILT && "run `npm run build` first";
 const timeout = 300_000;
@@ -36,10 +36,11 @@ function echoThrough(port: number, data: Buffer, progress: (received: number) =>
 const sha = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
 describe("a port session under injected faults", { skip, timeout }, () => {
-  let fx: PortFixture;
+  let fx: SandboxUser;
   before(async () => {
-    fx = await startPortFixture({
+    fx = await startSandboxUser({
       label: "faults",
+      keyBy: "tobira-add",
       // Loss toward the gateway: tobira's data and its acknowledgements. The agent's own repair of lost
       // frames is the official agent's (one resend per tick), which no client can speed up: loss toward
       // the client is tested on a smaller transfer below.
@@ -110,11 +111,16 @@ describe("a port session under injected faults", { skip, timeout }, () => {
 });
 
 describe("a tunnel past its credentials' expiry", { skip, timeout }, () => {
-  let fx: PortFixture;
+  let fx: SandboxUser;
   let offsetMs = 0;
   before(async () => {
     // The sandbox's clock only: the CLI keeps the machine's clock and learns the service's from its answers.
-    fx = await startPortFixture({ label: "expiry", clock: () => Date.now() + offsetMs, relay: {} });
+    fx = await startSandboxUser({
+      label: "expiry",
+      keyBy: "tobira-add",
+      clock: () => Date.now() + offsetMs,
+      relay: {},
+    });
   });
   after(async () => {
     await fx?.close();

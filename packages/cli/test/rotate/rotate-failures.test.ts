@@ -12,7 +12,7 @@ import {
   rotateAccessKey,
 } from "../../src/rotate/rotate-key.js";
 import { prepareRotation } from "../../src/rotate/rotate-run.js";
-import { startUserFixture, type UserFixture } from "../serve/sandbox-user-fixture.js";
+import { type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
 
 describe("retrying while a new key is unknown", () => {
   it("waits 1, 2, 4 s between tries, and stops at a non-retryable error or the limit", async () => {
@@ -55,7 +55,7 @@ describe("retrying while a new key is unknown", () => {
 });
 
 describe("a rotation that fails after CreateAccessKey", () => {
-  let f: UserFixture;
+  let f: SandboxUser;
   let session: AwsCredentials | undefined;
   const progress: string[] = [];
   const target = () => ({ region: "ap-northeast-1", endpointUrl: f.sandbox.endpoint });
@@ -85,7 +85,7 @@ describe("a rotation that fails after CreateAccessKey", () => {
   const storedKeyId = async () => (await ports()).storedKeyId();
 
   before(async () => {
-    f = await startUserFixture({
+    f = await startSandboxUser({
       label: "rotate-failures",
       aliceProfileKeys: ["mfa_serial = arn:aws:iam::111111111111:mfa/alice"],
     });

@@ -13,9 +13,9 @@ import {
   ALICE_MFA,
   BUILT,
   PASSPHRASE,
-  startUserFixture,
-  type UserFixture,
-} from "../serve/sandbox-user-fixture.js";
+  type SandboxUser,
+  startSandboxUser,
+} from "../fixtures/sandbox-user.js";
 
 interface Keys {
   accessKeyId: string;
@@ -24,11 +24,11 @@ interface Keys {
 }
 
 describe("tobira rotate against the sandbox", { skip: !BUILT && "run `npm run build` first" }, () => {
-  let f: UserFixture;
+  let f: SandboxUser;
   const sts = (credentials: Keys) =>
     new STSClient({ region: "ap-northeast-1", endpoint: f.sandbox.endpoint, credentials, maxAttempts: 1 });
   before(async () => {
-    f = await startUserFixture({ label: "rotate" });
+    f = await startSandboxUser({ label: "rotate" });
   });
   after(() => f?.close());
 

@@ -1,19 +1,15 @@
 // Runs the built `tobira` CLI and the AWS CLI v2 as a user would, for the end-to-end tests of this folder.
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type CommandResult, runToEnd } from "../../src/sandbox-control/user-machine.js";
 
 export const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 export const tobiraBin = join(repoRoot, "packages", "cli", "bin", "tobira.js");
 const builtEntry = join(repoRoot, "packages", "cli", "dist", "src", "bin.js");
 
-export interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type RunResult = CommandResult;
 
 /** Runs a program to its end with no stdin; never rejects on a non-zero exit (tests assert on `code`). */
 export function run(
@@ -21,26 +17,9 @@ export function run(
   args: readonly string[],
   options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<RunResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(command, args, {
-      env: options.env ?? process.env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    // A hung child must fail the test, not hang the suite.
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 120_000);
-    child.on("error", fail);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
+  return runToEnd(command, args, {
+    env: options.env ?? process.env,
+    timeoutMs: options.timeoutMs ?? 120_000,
   });
 }
 

@@ -1,8 +1,8 @@
 // Where the sandbox keeps its state: --state, then TOBIRA_SANDBOX_STATE, then the per-user folder of the platform.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { resolveStateDir, sandboxPaths } from "../../src/commands/sandbox-state-folder.js";
-import { shellQuote } from "../../src/commands/sandbox-usage.js";
+import { resolveStateDir, sandboxPaths } from "../../src/sandbox-control/state-folder.js";
+import { shellQuote } from "../../src/sandbox-control/usage.js";
 
 const env = { HOME: "/home/ann", TOBIRA_SANDBOX_STATE: "/srv/sandbox", XDG_STATE_HOME: "/xdg" };
 

@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import type { AwsCredentials } from "../../src/credentials/ports.js";
-import { newContainerToken, tokenMatches } from "../../src/serve/container-token.js";
-import { startCredentialServer } from "../../src/serve/credential-server.js";
-import { REFRESH_AHEAD_MS, refreshDelay, retryDelay } from "../../src/serve/refresh-timing.js";
+import { newContainerToken, tokenMatches } from "../../src/outputs/serve/container-token.js";
+import { startCredentialServer } from "../../src/outputs/serve/credential-server.js";
+import { REFRESH_AHEAD_MS, refreshDelay, retryDelay } from "../../src/outputs/serve/refresh-timing.js";
 
 const root = mkdtempSync(join(tmpdir(), "tobira-credential-server-"));
 after(() => rmSync(root, { recursive: true, force: true }));

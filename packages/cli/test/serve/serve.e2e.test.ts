@@ -2,50 +2,28 @@
 // through AWS_CONTAINER_CREDENTIALS_FULL_URI + AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE; anyone without the token
 // gets 403; the token file is 0600 and goes away on SIGTERM; nothing secret reaches the server's output.
 import assert from "node:assert/strict";
-import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { BUILT, run, startUserFixture, type UserFixture } from "./sandbox-user-fixture.js";
+import { BUILT, runToEnd, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
 
 const stsCaller = join(fileURLToPath(new URL(".", import.meta.url)), "sts-caller.mjs");
 const PROJECT_A = "arn:aws:sts::222222222222:assumed-role/project-a-operator/alice";
 
-/** Collects a running child's output and resolves once `ready` matches stdout. */
-function watch(child: ChildProcess, ready: RegExp) {
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const started = new Promise<string>((resolve, reject) => {
-    child.stdout?.on("data", () => {
-      if (ready.test(stdout)) resolve(stdout);
-    });
-    void exited.then((code) =>
-      reject(new Error(`serve exited with ${code} before it was ready:\n${stderr}`)),
-    );
-  });
-  return { started, exited, output: () => ({ stdout, stderr }) };
-}
-
 describe("tobira serve against the sandbox", { skip: !BUILT && "run `npm run build` first" }, () => {
-  let f: UserFixture;
+  let f: SandboxUser;
   before(async () => {
-    f = await startUserFixture({ label: "serve" });
+    f = await startSandboxUser({ label: "serve" });
   });
   after(() => f?.close());
 
   it("serves a role to an SDK program, refuses a wrong token, and cleans up on SIGTERM", async () => {
-    const server = f.spawnTobira(["serve", "project-a"]);
-    const watched = watch(server, /^unset /m);
+    const watched = f.spawnTobira(["serve", "project-a"]);
+    const server = watched.child;
     try {
-      const stdout = await watched.started;
+      await watched.waitFor(/^unset /m);
+      const stdout = watched.stdout();
       const uri = /AWS_CONTAINER_CREDENTIALS_FULL_URI='(http:\/\/127\.0\.0\.1:\d+\/credentials)'/.exec(
         stdout,
       )?.[1];
@@ -59,13 +37,15 @@ describe("tobira serve against the sandbox", { skip: !BUILT && "run `npm run bui
       assert.match(token, /^[A-Za-z0-9_-]{43}$/);
 
       // A user's program, configured only through the environment serve printed.
-      const program = await run(process.execPath, [stsCaller], {
-        ...f.env,
-        AWS_CONTAINER_CREDENTIALS_FULL_URI: uri,
-        AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile,
-        AWS_REGION: "ap-northeast-1",
-        AWS_ENDPOINT_URL: endpoint,
-        AWS_CONFIG_FILE: join(f.root, "no-config"),
+      const program = await runToEnd(process.execPath, [stsCaller], {
+        env: {
+          ...f.env,
+          AWS_CONTAINER_CREDENTIALS_FULL_URI: uri,
+          AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile,
+          AWS_REGION: "ap-northeast-1",
+          AWS_ENDPOINT_URL: endpoint,
+          AWS_CONFIG_FILE: join(f.root, "no-config"),
+        },
       });
       assert.equal(program.code, 0, program.stderr);
       assert.equal((JSON.parse(program.stdout) as { Arn: string }).Arn, PROJECT_A);
@@ -93,7 +73,7 @@ describe("tobira serve against the sandbox", { skip: !BUILT && "run `npm run bui
       server.kill("SIGTERM");
       assert.equal(await watched.exited, 0);
       assert.equal(existsSync(tokenFile), false, "the token file is removed on SIGTERM");
-      const { stdout: out, stderr: err } = watched.output();
+      const [out, err] = [watched.stdout(), watched.stderr()];
       for (const secret of [token, served.SecretAccessKey!, served.Token!, f.aliceKey.secretAccessKey]) {
         assert.ok(!out.includes(secret) && !err.includes(secret), "no secret in serve's output");
       }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { PipedInputEnd } from "../../src/session-terminal/piped-input-end.js";
+import { PipedInputEnd } from "../../src/sessions/shell/piped-input-end.js";
 
 test("Ctrl-D at the end of input, again after output then quiet, and no more than the repeats allowed", (t) => {
   t.mock.timers.enable({ apis: ["setTimeout"] });

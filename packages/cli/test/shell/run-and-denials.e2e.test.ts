@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { World } from "@tobira/sandbox";
-import { BUILT, type SessionFixture, startSessionFixture, worldVariant } from "./session-fixture.js";
+import { BUILT, type SandboxUser, startSandboxUser, worldVariant } from "../fixtures/sandbox-user.js";
 
 const skip = !BUILT && "run `npm run build` first";
 /** A guard against a hung session, not a timed assertion. */
@@ -30,9 +30,9 @@ function policy(world: World, name: string): unknown {
 }
 
 describe("tobira run", { skip, timeout }, () => {
-  let fx: SessionFixture;
+  let fx: SandboxUser;
   before(async () => {
-    fx = await startSessionFixture({ label: "run" });
+    fx = await startSandboxUser({ label: "run", keyBy: "tobira-add" });
   });
   after(async () => {
     await fx?.close();
@@ -93,14 +93,14 @@ describe("tobira run", { skip, timeout }, () => {
 });
 
 describe("KMS denied for the user's role (world variant)", { skip, timeout }, () => {
-  let fx: SessionFixture;
+  let fx: SandboxUser;
   before(async () => {
     const world = worldVariant((w) => {
       // Neither the role's policy nor the key policy lets project-a-operator generate data keys.
       dropStatement(policy(w, "SessionManagerByProject"), "EncryptSessionData");
       dropStatement(w.kmsKeys[0]!.policy, "OperatorsEncryptSessions");
     });
-    fx = await startSessionFixture({ label: "kms-generate", world });
+    fx = await startSandboxUser({ label: "kms-generate", keyBy: "tobira-add", world });
   });
   after(async () => {
     await fx?.close();
@@ -121,7 +121,7 @@ describe("KMS denied for the user's role (world variant)", { skip, timeout }, ()
 });
 
 describe("KMS denied for the instance role (world variant)", { skip, timeout }, () => {
-  let fx: SessionFixture;
+  let fx: SandboxUser;
   before(async () => {
     const world = worldVariant((w) => {
       const role = w.roles.find((r) => r.name === "SSMInstanceRole");
@@ -129,7 +129,7 @@ describe("KMS denied for the instance role (world variant)", { skip, timeout }, 
       role.inlinePolicies = {};
       dropStatement(w.kmsKeys[0]!.policy, "InstancesDecryptSessions");
     });
-    fx = await startSessionFixture({ label: "kms-decrypt", world });
+    fx = await startSandboxUser({ label: "kms-decrypt", keyBy: "tobira-add", world });
   });
   after(async () => {
     await fx?.close();

@@ -5,10 +5,10 @@ import { after, before, describe, test } from "node:test";
 import {
   BUILT,
   type PtyRun,
-  type SessionFixture,
-  startSessionFixture,
+  type SandboxUser,
+  startSandboxUser,
   worldVariant,
-} from "./session-fixture.js";
+} from "../fixtures/sandbox-user.js";
 
 const skip = !BUILT && "run `npm run build` first";
 /** A guard against a hung session, not a timed assertion. */
@@ -27,7 +27,7 @@ async function remoteSize(run: PtyRun, wanted: string): Promise<string> {
 }
 
 /** Returns the session id. */
-async function interactiveSession(fx: SessionFixture, expectKms: boolean): Promise<string> {
+async function interactiveSession(fx: SandboxUser, expectKms: boolean): Promise<string> {
   const run = fx.tobiraOnPty(["shell", "web-a", "--profile", "project-a"], { cols: 80, rows: 24 });
   let sessionId = "";
   try {
@@ -67,10 +67,10 @@ async function interactiveSession(fx: SessionFixture, expectKms: boolean): Promi
 }
 
 describe("tobira shell with KMS encryption (default world)", { skip, timeout }, () => {
-  let fx: SessionFixture;
+  let fx: SandboxUser;
   let sessionId = "";
   before(async () => {
-    fx = await startSessionFixture({ label: "shell-kms" });
+    fx = await startSandboxUser({ label: "shell-kms", keyBy: "tobira-add" });
   });
   after(async () => {
     await fx?.close();
@@ -112,12 +112,12 @@ describe("tobira shell with KMS encryption (default world)", { skip, timeout }, 
 });
 
 describe("tobira shell without KMS (world variant)", { skip, timeout }, () => {
-  let fx: SessionFixture;
+  let fx: SandboxUser;
   before(async () => {
     const world = worldVariant((w) => {
       for (const preferences of w.sessionPreferences) preferences.kmsKeyId = "";
     });
-    fx = await startSessionFixture({ label: "shell-plain", world });
+    fx = await startSandboxUser({ label: "shell-plain", keyBy: "tobira-add", world });
   });
   after(async () => {
     await fx?.close();

@@ -2,22 +2,16 @@
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { after, before, describe, test } from "node:test";
-import { BUILT, type SessionFixture, startSessionFixture } from "./session-fixture.js";
+import type { Target } from "../../src/sessions/ssm/targets.js";
+import { BUILT, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
 
-interface Listed {
-  id: string;
-  name: string;
-  state: string;
-  pingStatus: string;
-  platform: string;
-  project: string;
-  privateIp: string;
-}
+/** What `tobira targets --json` prints of each target (the fields of the shipped Target the test reads). */
+type Listed = Pick<Target, "id" | "name" | "state" | "pingStatus" | "platform" | "project" | "privateIp">;
 
 describe("tobira targets through the sandbox", { skip: !BUILT && "run `npm run build` first" }, () => {
-  let fx: SessionFixture;
+  let fx: SandboxUser;
   before(async () => {
-    fx = await startSessionFixture({ label: "targets" });
+    fx = await startSandboxUser({ label: "targets", keyBy: "tobira-add" });
   });
   after(async () => {
     await fx?.close();

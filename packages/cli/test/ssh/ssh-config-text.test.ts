@@ -1,9 +1,9 @@
 // The Host blocks of `tobira ssh-config`, written out by hand.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { sshConfigText } from "../../src/ssh/ssh-config-text.js";
-import { sshPort } from "../../src/ssh/ssh-proxy-run.js";
-import type { Target } from "../../src/ssm/targets.js";
+import { sshConfigText } from "../../src/sessions/ssh/ssh-config-text.js";
+import { sshPort } from "../../src/sessions/ssh/ssh-proxy-run.js";
+import type { Target } from "../../src/sessions/ssm/targets.js";
 
 function target(id: string, name: string): Target {
   return {

@@ -2,45 +2,38 @@
 // a remote command by Name alias, and a 32 MiB scp each way with equal checksums, against the sandbox's
 // private sshd behind web-a:22 (AWS-StartSSHSession).
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import {
-  BUILT,
-  launcher,
-  type PortFixture,
-  runProcess,
-  startPortFixture,
-  tobiraBin,
-} from "../port/port-fixture.js";
+import { BUILT, runToEnd, type SandboxUser, startSandboxUser, tobiraBin } from "../fixtures/sandbox-user.js";
 
 const haveOpenSsh = existsSync("/usr/sbin/sshd") && existsSync("/usr/bin/ssh") && existsSync("/usr/bin/scp");
 const skip =
   (!BUILT && "run `npm run build` first") || (!haveOpenSsh && "needs openssh-client and openssh-server");
 const timeout = 300_000;
 
-/** bin/tobira.js once commands/index.ts registers ssh-proxy; until then the test launcher. */
-function tobiraCommand(): string {
-  const probe = spawnSync(process.execPath, [tobiraBin, "--help"], { encoding: "utf8" });
-  return `${process.execPath} ${/^\s+ssh-proxy\b/m.test(probe.stdout) ? tobiraBin : launcher}`;
-}
+/** How ssh runs tobira: the built CLI as npm links it. */
+const tobiraCommand = `${process.execPath} ${tobiraBin}`;
+
+/** A finished ssh or scp (a 32 MiB copy takes a while on a busy machine). */
+const runProcess = (command: string, args: string[], env: NodeJS.ProcessEnv) =>
+  runToEnd(command, args, { env, timeoutMs: 180_000 });
 
 const sha = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 
 describe("ssh and scp through tobira ssh-proxy", { skip, timeout }, () => {
-  let fx: PortFixture;
+  let fx: SandboxUser;
   let sshConfig: string;
   let user: string;
   before(async () => {
-    fx = await startPortFixture({ label: "ssh" });
+    fx = await startSandboxUser({ label: "ssh", keyBy: "tobira-add" });
     const services = JSON.parse(readFileSync(join(fx.stateDir, "local-services.json"), "utf8")) as {
       ssh: { user: string; identityFile: string; knownHostsFile: string } | null;
     };
     assert.ok(services.ssh && "identityFile" in services.ssh, "the sandbox offers its sshd");
     user = services.ssh.user;
-    const generated = await fx.tobira(["ssh-config", "--profile", "project-a", "--command", tobiraCommand()]);
+    const generated = await fx.tobira(["ssh-config", "--profile", "project-a", "--command", tobiraCommand]);
     assert.equal(generated.code, 0, generated.stderr);
     sshConfig = join(fx.root, "ssh_config");
     writeFileSync(

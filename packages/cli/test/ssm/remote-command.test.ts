@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { remoteCommandLine } from "../../src/ssm/remote-command.js";
+import { remoteCommandLine } from "../../src/sessions/run/remote-command.js";
 
 test("one argument is a command line, passed as it is", () => {
   assert.equal(remoteCommandLine(["echo $HOME; uptime"]), "echo $HOME; uptime");

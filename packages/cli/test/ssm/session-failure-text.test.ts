@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { awsCallError } from "../../src/ssm/aws-error-text.js";
-import { sessionFailure } from "../../src/ssm/open-session.js";
+import { awsCallError } from "../../src/sessions/ssm/aws-error-text.js";
+import { sessionFailure } from "../../src/sessions/ssm/open-session.js";
 
 /** Shaped as AWS SDK v3 service exceptions are: the error code is the name. */
 function serviceError(name: string, message: string): Error {

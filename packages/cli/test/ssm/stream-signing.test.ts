@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { createHash, createHmac } from "node:crypto";
 import { test } from "node:test";
-import { signedUpgradeHeaders } from "../../src/ssm/stream-connect.js";
+import { signedUpgradeHeaders } from "../../src/sessions/ssm/stream-connect.js";
 
 const credentials = {
   accessKeyId: "ASIAEXAMPLEEXAMPLE01",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseTargetQuery } from "../../src/ssm/target-query.js";
+import { parseTargetQuery } from "../../src/sessions/ssm/target-query.js";
 
 test("instance ids, long and short, are instance-id lookups", () => {
   assert.deepEqual(parseTargetQuery("i-0a1a0000000000001"), {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Target } from "../../src/ssm/targets.js";
-import { targetsJson, targetsTable } from "../../src/ssm/targets-table.js";
+import type { Target } from "../../src/sessions/ssm/targets.js";
+import { targetsJson, targetsTable } from "../../src/sessions/ssm/targets-table.js";
 
 function target(overrides: Partial<Target>): Target {
   return {
