@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every packages/*/test/**/*.test.ts through node's test runner (TypeScript loaded by tsx).
+// Runs every packages/*/test/**/*.test.ts and test/**/*.test.ts through node's test runner (TypeScript loaded by tsx).
 // Arguments narrow the run to files whose path contains one of them: `npm run test:unit -- policy`.
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
@@ -26,6 +26,11 @@ for (const pkg of readdirSync("packages")) {
   }
   findTests(testDir, files);
 }
+// Tests of the repository itself (its lint rules), beside the packages' own.
+try {
+  statSync("test");
+  findTests("test", files);
+} catch {}
 const chosen = files.filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
 if (chosen.length === 0) {
   console.error("no test files matched");

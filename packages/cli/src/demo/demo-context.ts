@@ -3,10 +3,10 @@
 import { STSClient } from "@aws-sdk/client-sts";
 import { fromIni } from "@aws-sdk/credential-providers";
 import { loadSharedConfigFiles } from "@smithy/shared-ini-file-loader";
-import type { World } from "@tobira/sandbox";
 import { TobiraError } from "../errors.js";
 import { type Field, renderFields } from "../output/fields.js";
 import { wrapText } from "../output/wrap.js";
+import type { World } from "../sandbox-control/sandbox-library.js";
 import type { SandboxPaths } from "../sandbox-control/state-folder.js";
 
 /** One outcome of a demo step that is not a single AWS call (an exit status, an ARN, a count of calls). */

@@ -5,6 +5,8 @@ import type { World } from "@tobira/sandbox";
 import { ConfigError, TobiraError } from "../errors.js";
 
 export type SandboxLibrary = typeof import("@tobira/sandbox");
+/** The sandbox's world, for modules that read one: they take the type from here, never the package itself. */
+export type { World };
 
 export async function loadSandboxLibrary(): Promise<SandboxLibrary> {
   try {

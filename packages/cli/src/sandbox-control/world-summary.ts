@@ -1,6 +1,6 @@
 // Reads the world a sandbox serves (<state>/world.json) for reports: counts, and names to show in examples.
-import type { World } from "@tobira/sandbox";
 import { readJsonFile } from "../files/read-json.js";
+import type { World } from "./sandbox-library.js";
 
 export interface WorldSummary {
   accounts: number;
