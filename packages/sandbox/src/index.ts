@@ -58,9 +58,9 @@ export interface SandboxOptions {
   /** Milliseconds since the epoch; default Date.now (time travel for tests). */
   clock?: () => number;
   /** The message gateway's limits (frame rate, frame size, reconnect grace). */
-  gateway?: GatewayOptions;
+  gateway?: GatewayOptions | undefined;
   /** The simulated SSM agents (shell, exit codes, the length of a preference minute for tests). */
-  agents?: AgentOptions;
+  agents?: AgentOptions | undefined;
   /** The services behind the world's instance ports (which sshd, which OS user it lets in). */
   localServices?: LocalServicesOptions;
 }

@@ -17,8 +17,8 @@ export interface ProfileView {
   /** Lower-cased key → setting, after merging and include_profile. */
   keys: ReadonlyMap<string, Setting>;
   /** The sections written for this profile itself (for messages and for where static keys come from). */
-  config?: IniSection;
-  credentials?: IniSection;
+  config?: IniSection | undefined;
+  credentials?: IniSection | undefined;
 }
 
 export function profileView(files: ConfigFiles, name: string): ProfileView {

@@ -59,8 +59,8 @@ export interface CredentialPlan {
   /** Said once on stderr when the plan actually calls STS. */
   notes: string[];
   /** The region the outputs announce (AWS_REGION); absent when nothing names one. */
-  region?: string;
-  endpointUrl?: string;
+  region?: string | undefined;
+  endpointUrl?: string | undefined;
 }
 
 export function planCredentials(spec: CredentialChainSpec, options: ChainOptions = {}): CredentialPlan {

@@ -14,7 +14,7 @@ export interface MfaDriverContext {
   profileSettings: MfaProfileSettings;
   env: NodeJS.ProcessEnv;
   /** Where the terminal driver looks for a terminal (tests; the controlling terminal by default). */
-  terminal?: TerminalOpenOptions;
+  terminal?: TerminalOpenOptions | undefined;
 }
 
 const mfaDriverFactories = {

@@ -19,7 +19,7 @@ export interface MfaSourceOptions {
   /** --mfa-code: used for the first code asked for, and never retried. */
   cliMfaCode?: string;
   /** --mfa-prompt. */
-  cliPrompt?: string;
+  cliPrompt?: string | undefined;
   /** The environment (TOBIRA_MFA_PROMPT; PATH and the rest for ykman and commands). */
   env: NodeJS.ProcessEnv;
   /** Where the terminal driver looks for a terminal; the controlling terminal by default. */

@@ -7,7 +7,7 @@ export const MFA_NO_TERMINAL_ADVICE = "set mfa_process or tobira_mfa_process, or
 
 export interface TerminalDriverOptions {
   /** Where to find the terminal; the controlling terminal by default (tests and Windows may differ). */
-  terminal?: TerminalOpenOptions;
+  terminal?: TerminalOpenOptions | undefined;
 }
 
 export function createTerminalDriver(options: TerminalDriverOptions = {}): MfaDriver {

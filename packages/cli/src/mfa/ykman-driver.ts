@@ -11,7 +11,7 @@ import { type CodeClock, waitForNextCode } from "./wait-for-next-code.js";
 
 export interface YkmanDriverOptions extends CodeClock {
   /** The OATH account name (`tobira_ykman_account`); the request's mfa_serial when unset. */
-  account?: string;
+  account?: string | undefined;
   /** Environment for ykman (PATH finds it); process.env by default. */
   env?: NodeJS.ProcessEnv;
   /** The program to run; "ykman" found on PATH by default. */

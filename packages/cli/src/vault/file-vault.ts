@@ -28,7 +28,7 @@ export interface FileVaultOptions {
   path: string;
   passphrase: PassphraseSource;
   /** scrypt cost of a NEW file (tests pass a cheap one); an existing file keeps the cost in its header. */
-  kdf?: ScryptParams;
+  kdf?: ScryptParams | undefined;
   /** Make the file's folder 0700 even if it existed before (true for tobira's own data folder). */
   enforceFolderMode?: boolean;
   /** Age after which a lock left by a dead process is taken over. */

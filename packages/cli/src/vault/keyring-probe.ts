@@ -71,7 +71,7 @@ function busAnswers(socketPath: string, timeoutMs: number): Promise<KeyringProbe
  */
 export async function probeKeyringTransport(
   env: NodeJS.ProcessEnv,
-  options: { timeoutMs?: number; platform?: NodeJS.Platform } = {},
+  options: { timeoutMs?: number | undefined; platform?: NodeJS.Platform } = {},
 ): Promise<KeyringProbeResult> {
   const platform = options.platform ?? process.platform;
   if (platform === "darwin" || platform === "win32") return { ok: true };

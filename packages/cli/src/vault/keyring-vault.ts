@@ -34,7 +34,7 @@ export interface KeyringVaultOptions {
   entryClass: EntryConstructor;
   /** Path whose `.lock` folder serialises index updates across processes. */
   lockTarget: string;
-  service?: string;
+  service?: string | undefined;
   lockStaleMs?: number;
 }
 

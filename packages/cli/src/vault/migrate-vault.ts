@@ -15,7 +15,7 @@ export interface MigrationResult {
 export async function migrateVault(
   from: Vault,
   to: Vault,
-  options: { overwrite?: boolean } = {},
+  options: { overwrite?: boolean | undefined } = {},
 ): Promise<MigrationResult> {
   const keys = new Map<string, LongTermKey>();
   for (const profile of await from.keys.list()) {

@@ -14,7 +14,7 @@ import { dataFolder, vaultFilePath } from "./vault-paths.js";
 
 export interface OpenVaultOptions {
   /** "keyring", "file", or undefined/"auto" for the default choice. Overrides TOBIRA_BACKEND. */
-  backend?: string;
+  backend?: string | undefined;
   env?: NodeJS.ProcessEnv;
   /** Where the one-line fallback notice goes. */
   stderr?: { write(text: string): unknown };
@@ -25,7 +25,7 @@ export interface OpenVaultOptions {
   /** How long to wait for the D-Bus session bus before giving up on the keyring. */
   probeTimeoutMs?: number;
   /** Keyring service name; "tobira" unless a test keeps its items apart. */
-  keyringService?: string;
+  keyringService?: string | undefined;
 }
 
 const BACKENDS: readonly BackendName[] = ["keyring", "file"];

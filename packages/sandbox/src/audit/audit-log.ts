@@ -12,30 +12,30 @@ export interface AuditEntry {
   time: string;
   requestId: string;
   /** Signing name from the credential scope ("sts", "iam", …); absent when the request had none. */
-  service?: string;
-  action?: string;
-  principalArn?: string;
-  accessKeyId?: string;
+  service?: string | undefined;
+  action?: string | undefined;
+  principalArn?: string | undefined;
+  accessKeyId?: string | undefined;
   /** Whether the caller carried MFA; absent for long-term keys (as aws:MultiFactorAuthPresent is). */
-  mfa?: boolean;
+  mfa?: boolean | undefined;
   decision: AuditDecision;
   /** The statement that decided ("policy-name#Sid"), or why the call was refused or needed no policy. */
-  reason?: string;
+  reason?: string | undefined;
   /** AWS error code when the call failed. */
-  errorCode?: string;
+  errorCode?: string | undefined;
   status: number;
-  sourceIp?: string;
+  sourceIp?: string | undefined;
 }
 
 /** What a request collects while it runs; the server completes and writes it once the response is sent. */
 export interface AuditFacts {
-  service?: string;
-  action?: string;
-  principalArn?: string;
-  accessKeyId?: string;
-  mfa?: boolean;
-  decision?: AuditDecision;
-  reason?: string;
+  service?: string | undefined;
+  action?: string | undefined;
+  principalArn?: string | undefined;
+  accessKeyId?: string | undefined;
+  mfa?: boolean | undefined;
+  decision?: AuditDecision | undefined;
+  reason?: string | undefined;
 }
 
 export class AuditLog {

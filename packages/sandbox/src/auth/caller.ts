@@ -29,12 +29,12 @@ export interface Caller {
   /** Session tag keys that carry into role chains. */
   transitiveTagKeys: string[];
   /** When MFA was verified for these credentials; absent when it was not. */
-  mfaAuthenticatedAtMs?: number;
+  mfaAuthenticatedAtMs?: number | undefined;
   /** For temporary credentials: when they were issued (aws:TokenIssueTime). */
   tokenIssuedAtMs?: number;
-  sourceIdentity?: string;
+  sourceIdentity?: string | undefined;
   /** The session policy passed when the credentials were issued. */
-  sessionPolicy?: PolicyDocument;
+  sessionPolicy?: PolicyDocument | undefined;
   /** An assumed-role session obtained with another assumed-role session. */
   roleChain: boolean;
 }

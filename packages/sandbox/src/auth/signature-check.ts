@@ -101,7 +101,7 @@ export async function signatureMatches(
   } else {
     const result = await signer.presign(httpRequest, {
       ...signingOptions,
-      expiresIn: claim.expiresSeconds,
+      ...(claim.expiresSeconds === undefined ? {} : { expiresIn: claim.expiresSeconds }),
       unhoistableHeaders: signed,
     });
     const expectedSigned = result.query?.["X-Amz-SignedHeaders"];

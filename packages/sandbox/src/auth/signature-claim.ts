@@ -27,7 +27,7 @@ export interface SignatureClaim {
   /** Presigned requests only: seconds the signature stays valid. */
   expiresSeconds?: number;
   /** The session token the request carries (header or query), if any. */
-  securityToken?: string;
+  securityToken?: string | undefined;
 }
 
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;

@@ -10,7 +10,7 @@ export interface DenialMessageInput {
    * The ARN of the policy that denied explicitly. AWS appends it (": arn:…") for identity-based, session and
    * boundary policies when the caller and the policy are in the same account; leave it out otherwise.
    */
-  denyingPolicyArn?: string;
+  denyingPolicyArn?: string | undefined;
 }
 
 /**

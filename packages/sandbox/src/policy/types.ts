@@ -8,27 +8,27 @@ export type ConditionBlock = Record<string, Record<string, OneOrMany<string | nu
 export type PrincipalBlock =
   | "*"
   | {
-      AWS?: OneOrMany<string>;
-      Service?: OneOrMany<string>;
-      Federated?: OneOrMany<string>;
-      CanonicalUser?: OneOrMany<string>;
+      AWS?: OneOrMany<string> | undefined;
+      Service?: OneOrMany<string> | undefined;
+      Federated?: OneOrMany<string> | undefined;
+      CanonicalUser?: OneOrMany<string> | undefined;
     };
 
 export interface Statement {
-  Sid?: string;
+  Sid?: string | undefined;
   Effect: "Allow" | "Deny";
-  Action?: OneOrMany<string>;
-  NotAction?: OneOrMany<string>;
-  Resource?: OneOrMany<string>;
-  NotResource?: OneOrMany<string>;
-  Principal?: PrincipalBlock;
-  NotPrincipal?: PrincipalBlock;
-  Condition?: ConditionBlock;
+  Action?: OneOrMany<string> | undefined;
+  NotAction?: OneOrMany<string> | undefined;
+  Resource?: OneOrMany<string> | undefined;
+  NotResource?: OneOrMany<string> | undefined;
+  Principal?: PrincipalBlock | undefined;
+  NotPrincipal?: PrincipalBlock | undefined;
+  Condition?: ConditionBlock | undefined;
 }
 
 export interface PolicyDocument {
-  Version?: string;
-  Id?: string;
+  Version?: string | undefined;
+  Id?: string | undefined;
   Statement: OneOrMany<Statement>;
 }
 
@@ -83,7 +83,7 @@ export interface DecidingStatement {
 export interface EvaluationResult {
   decision: Decision;
   /** The statement that decided (the deny for ExplicitDeny, an allow for Allow); absent for ImplicitDeny. */
-  decidedBy?: DecidingStatement;
+  decidedBy?: DecidingStatement | undefined;
   /**
    * For Allow: every statement the grant needed — e.g. a trust-policy statement naming the account and the
    * identity-based allow it delegated to, plus the session policy's allow. `decidedBy` is the first of them.
@@ -103,9 +103,9 @@ export interface EvaluationInput {
   /** Identity policies of the caller (user inline/managed/group policies, or the role's for a session). */
   identityPolicies: NamedPolicy[];
   /** The resource's policy: a role's trust policy for sts:AssumeRole, a key policy for KMS. */
-  resourcePolicy?: NamedPolicy;
+  resourcePolicy?: NamedPolicy | undefined;
   /** Session policies passed to AssumeRole/GetFederationToken, intersected with identity policies. */
-  sessionPolicies?: NamedPolicy[];
+  sessionPolicies?: NamedPolicy[] | undefined;
   /**
    * How a resource policy combines with identity policies when the resource is in the caller's account.
    * - "either" (default): an allow in either suffices (when the resource policy names the principal
@@ -116,5 +116,5 @@ export interface EvaluationInput {
    *   allowing the account root / account id), in which case identity policies must allow too.
    * When `request.resourceAccount` differs from the principal's account, "both" applies whatever this says.
    */
-  combine?: "either" | "both" | "resource-gates";
+  combine?: "either" | "both" | "resource-gates" | undefined;
 }

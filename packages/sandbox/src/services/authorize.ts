@@ -17,7 +17,10 @@ import { findUser, rolePolicies, userPolicies } from "./world-lookup.js";
 const NO_PERMISSIONS: NamedPolicy = { name: "federation-session/none", document: { Statement: [] } };
 
 /** The caller's identity policies and the session policies that limit them. */
-export function callerPolicies(call: ServiceCall): { identity: NamedPolicy[]; session?: NamedPolicy[] } {
+export function callerPolicies(call: ServiceCall): {
+  identity: NamedPolicy[];
+  session?: NamedPolicy[] | undefined;
+} {
   const { caller, runtime } = call;
   const session = caller.sessionPolicy
     ? [{ name: "session-policy", document: caller.sessionPolicy }]
@@ -37,7 +40,7 @@ export interface AuthorizationQuestion {
   action: string;
   resource: string;
   /** Account owning the resource; the caller's when omitted. */
-  resourceAccount?: string;
+  resourceAccount?: string | undefined;
   context: RequestContextValues;
   resourcePolicy?: NamedPolicy;
   combine?: EvaluationInput["combine"];

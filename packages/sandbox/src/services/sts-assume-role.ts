@@ -30,11 +30,11 @@ export const ROLE_MAX_DURATION_MESSAGE =
 interface AssumeRoleRequest {
   roleArn: string;
   sessionName: string;
-  duration?: number;
-  externalId?: string;
-  serial?: string;
-  code?: string;
-  sourceIdentity?: string;
+  duration?: number | undefined;
+  externalId?: string | undefined;
+  serial?: string | undefined;
+  code?: string | undefined;
+  sourceIdentity?: string | undefined;
   tags: Record<string, string>;
   transitiveTagKeys: string[];
   policy?: ReturnType<typeof readSessionPolicy>;

@@ -21,19 +21,19 @@ export interface IssuedSession {
   issuedAt: string;
   expiration: string;
   /** The IAM user behind a GetSessionToken or GetFederationToken session. */
-  userName?: string;
+  userName?: string | undefined;
   /** For assumed-role sessions. */
   roleArn?: string;
   sessionName?: string;
   /** For federation-token sessions. */
-  federatedName?: string;
+  federatedName?: string | undefined;
   /** When MFA was verified for this session (inherited along role chains); absent = no MFA. */
-  mfaAuthenticatedAt?: string;
+  mfaAuthenticatedAt?: string | undefined;
   /** Principal tags of the session: role tags overridden by session tags (assumed roles), or passed tags. */
   tags: Record<string, string>;
   transitiveTagKeys: string[];
-  sourceIdentity?: string;
-  sessionPolicy?: PolicyDocument;
+  sourceIdentity?: string | undefined;
+  sessionPolicy?: PolicyDocument | undefined;
   /** True when the session came from AssumeRole called with an assumed-role session. */
   roleChain: boolean;
 }

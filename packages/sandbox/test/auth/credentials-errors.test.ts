@@ -48,7 +48,7 @@ describe("authentication failures through the AWS SDK", () => {
     assert.equal(otherToken.name, "InvalidClientTokenId");
     const longTermWithToken = await awsError(
       suite.t
-        .sts({ ...suite.t.keysOf("bob"), sessionToken: creds.sessionToken })
+        .sts({ ...suite.t.keysOf("bob"), sessionToken: creds.sessionToken ?? "" })
         .send(new GetCallerIdentityCommand({})),
     );
     assert.equal(longTermWithToken.name, "InvalidClientTokenId");

@@ -16,7 +16,9 @@ import { clients, DB_A, operatorRoles, REGION, WEB_A, WEB_B, WORKLOAD } from "..
 
 const OPERATOR = `arn:aws:sts::${WORKLOAD}:assumed-role/project-a-operator/alice-session`;
 
-function described(answer: { Reservations?: { Instances?: { InstanceId?: string }[] }[] }): string[] {
+function described(answer: {
+  Reservations?: { Instances?: { InstanceId?: string | undefined }[] | undefined }[] | undefined;
+}): string[] {
   return (answer.Reservations ?? []).flatMap((r) => (r.Instances ?? []).map((i) => i.InstanceId!)).sort();
 }
 

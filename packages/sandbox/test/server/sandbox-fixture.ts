@@ -119,7 +119,13 @@ export function sandboxSuite(options: Parameters<typeof startTestSandbox>[0] = {
 
 /** The credentials an STS answer carries, in the shape the clients take. */
 export function credentialsOf(answer: {
-  Credentials?: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string };
+  Credentials?:
+    | {
+        AccessKeyId?: string | undefined;
+        SecretAccessKey?: string | undefined;
+        SessionToken?: string | undefined;
+      }
+    | undefined;
 }): Credentials {
   const c = answer.Credentials;
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
@@ -130,7 +136,7 @@ export function credentialsOf(answer: {
 /** The error an SDK call rejects with: its name (AWS's code), message and HTTP status. */
 export async function awsError(
   promise: Promise<unknown>,
-): Promise<{ name: string; message: string; status?: number }> {
+): Promise<{ name: string; message: string; status?: number | undefined }> {
   try {
     await promise;
   } catch (error) {

@@ -4,7 +4,7 @@ import type { DataChannelTransport, TransportCloseInfo, TransportData } from "..
 
 /** The part of the `ws` package's WebSocket this adapter uses; structural so the core needs no `ws` import. */
 export interface WebSocketLike {
-  send(data: Uint8Array | string, options?: { binary?: boolean }): void;
+  send(data: Uint8Array | string, options: { binary?: boolean | undefined }): void;
   close(code?: number, reason?: string): void;
   on(event: "message", listener: (data: unknown, isBinary: boolean) => void): unknown;
   on(event: "close", listener: (code: number, reason: Uint8Array) => void): unknown;

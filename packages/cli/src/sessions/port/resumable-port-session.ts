@@ -154,7 +154,7 @@ class SessionLink {
   }
 
   /** ResumeSession; when the service's clock says the credentials expired, renew them and ask again. */
-  private async resumeCall(): Promise<{ TokenValue?: string; StreamUrl?: string }> {
+  private async resumeCall(): Promise<{ TokenValue?: string | undefined; StreamUrl?: string | undefined }> {
     const call = () =>
       this.access.current.ssm.send(new ResumeSessionCommand({ SessionId: this.started.sessionId }));
     try {

@@ -23,7 +23,11 @@ export async function startSession(
   request: StartSessionRequest,
   profile: string,
 ): Promise<StartedSession> {
-  let started: { SessionId?: string; StreamUrl?: string; TokenValue?: string };
+  let started: {
+    SessionId?: string | undefined;
+    StreamUrl?: string | undefined;
+    TokenValue?: string | undefined;
+  };
   try {
     started = await ssm.send(
       new StartSessionCommand({

@@ -32,8 +32,8 @@ export interface DecryptRequest {
   blob: Buffer;
   context: Record<string, string>;
   /** KeyId as the request gave it; when present it must name the key inside the ciphertext. */
-  keyId?: string;
-  viaService?: string;
+  keyId?: string | undefined;
+  viaService?: string | undefined;
   extraContext?: RequestContextValues;
 }
 

@@ -25,9 +25,9 @@ export interface KeyUse {
   /** kms:EncryptionAlgorithm for Encrypt and Decrypt. */
   encryptionAlgorithm?: string;
   /** kms:ViaService: absent unless a service (e.g. `ssm.R.amazonaws.com`) calls on the caller's behalf. */
-  viaService?: string;
+  viaService?: string | undefined;
   /** Keys the credentials themselves carry (an instance role's ec2:SourceInstanceARN, …). */
-  extraContext?: RequestContextValues;
+  extraContext?: RequestContextValues | undefined;
 }
 
 export function kmsRequestContext(call: ServiceCall, use: KeyUse): RequestContextValues {

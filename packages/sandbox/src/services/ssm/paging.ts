@@ -7,7 +7,7 @@ export function readPage<T>(
   items: readonly T[],
   nextToken: string | undefined,
   pageSize: number,
-): { items: T[]; nextToken?: string } {
+): { items: T[]; nextToken?: string | undefined } {
   let start = 0;
   if (nextToken !== undefined) {
     const decoded = /^offset:(\d+)$/.exec(Buffer.from(nextToken, "base64").toString("utf8"));

@@ -27,9 +27,9 @@ export interface SessionPrincipal {
   arn: string;
   /** aws:userid; Session Manager tags the session `aws:ssmmessages:session-id` with it. */
   userId: string;
-  userName?: string;
-  roleArn?: string;
-  sessionName?: string;
+  userName?: string | undefined;
+  roleArn?: string | undefined;
+  sessionName?: string | undefined;
   /** aws:PrincipalTag/*: role tags overridden by session tags, or the user's tags (SSMSessionRunAs). */
   tags: Record<string, string>;
 }
@@ -41,13 +41,13 @@ export interface SessionRecord extends DocumentInUse {
   region: string;
   /** The target exactly as StartSession got it (the KMS encryption context uses it). */
   target: string;
-  reason?: string;
+  reason?: string | undefined;
   principal: SessionPrincipal;
   /** The preferences in force when the session started (KMS key, Run As, timeouts, shell profile). */
   preferences: SessionPreferences;
   status: SessionStatus;
   startDate: string;
-  endDate?: string;
+  endDate?: string | undefined;
   /** SHA-256 (hex) of each TokenValue issued for the session (StartSession, then each ResumeSession). */
   tokenHashes: string[];
 }
