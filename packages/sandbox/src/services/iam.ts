@@ -1,6 +1,6 @@
-// The IAM service's user self-service actions: the user, its access keys and its MFA devices, each
-// authorized by the caller's policies on the user's ARN. Key changes persist in the state and take
-// effect for authentication at once.
+// The IAM service: the user self-service actions (the user, its access keys and its MFA devices, each
+// authorized by the caller's policies on the user's ARN), reading roles, and the policy simulator. Key
+// changes persist in the state and take effect for authentication at once.
 
 import { authFailure } from "../auth/auth-errors.js";
 import { newAccessKeyId, newSecretAccessKey } from "../auth/key-issuer.js";
@@ -11,6 +11,8 @@ import type { ServiceCall } from "../server/runtime.js";
 import { awsQueryService, type QueryServiceDefinition } from "../server/service-registry.js";
 import type { AccessKey, IamUser } from "../world/model.js";
 import { authorize, refuse } from "./authorize.js";
+import { roleActions } from "./iam-roles.js";
+import { simulationActions } from "./iam-simulation/simulation-actions.js";
 import { ParamValidator } from "./param-validation.js";
 import { baseRequestContext } from "./request-context.js";
 import { findUser } from "./world-lookup.js";
@@ -168,5 +170,7 @@ export const iamService: QueryServiceDefinition = awsQueryService("iam", "2010-0
     UpdateAccessKey: updateAccessKey,
     DeleteAccessKey: deleteAccessKey,
     ListMFADevices: listMfaDevices,
+    ...roleActions,
+    ...simulationActions,
   },
 });

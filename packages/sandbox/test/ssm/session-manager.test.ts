@@ -221,12 +221,14 @@ describe("Session Manager control plane against the default world", () => {
       new GetDocumentCommand({ Name: "AWS-StartNonInteractiveCommand", DocumentFormat: "YAML" }),
     );
     assert.match(yaml.Content!, /sessionType: NonInteractiveCommands/);
-    // The operator role was never granted ssm:GetDocument.
-    const denied = await awsError(alice.send(new GetDocumentCommand({ Name: "SSM-SessionManagerRunShell" })));
+    // The operator role may read the preferences (for `tobira doctor`), and no other document.
+    const preferences = await alice.send(new GetDocumentCommand({ Name: "SSM-SessionManagerRunShell" }));
+    assert.equal(preferences.DocumentType, "Session");
+    const denied = await awsError(alice.send(new GetDocumentCommand({ Name: "AWS-StartSSHSession" })));
     assert.equal(denied.name, "AccessDeniedException");
     assert.match(
       denied.message,
-      /ssm:GetDocument on resource: arn:aws:ssm:ap-northeast-1:222222222222:document\/SSM-SessionManagerRunShell/,
+      /ssm:GetDocument on resource: arn:aws:ssm:ap-northeast-1::document\/AWS-StartSSHSession because/,
     );
   });
 });

@@ -121,6 +121,17 @@ function describeKeyAction(call: ServiceCall, body: Record<string, unknown>) {
   return { KeyMetadata: keyMetadata(found.key) };
 }
 
+/** The key policy as JSON text; "default" is the only policy name KMS has. */
+function getKeyPolicyAction(call: ServiceCall, body: Record<string, unknown>) {
+  const input = new JsonInput(body);
+  const keyId = input.string("KeyId", KEY_ID_RULE)!;
+  input.string("PolicyName", { min: 1, max: 128, oneOf: ["default"] });
+  input.done();
+  const found = findKey(call.runtime.world, keyId, call.caller.account, call.region);
+  authorizeKeyUse(call, { found, action: "kms:GetKeyPolicy" });
+  return { Policy: JSON.stringify(found.key.policy), PolicyName: "default" };
+}
+
 export const kmsService: JsonServiceDefinition = {
   signingName: "kms",
   protocol: "json",
@@ -130,5 +141,6 @@ export const kmsService: JsonServiceDefinition = {
     Encrypt: encryptAction,
     Decrypt: decryptAction,
     DescribeKey: describeKeyAction,
+    GetKeyPolicy: getKeyPolicyAction,
   },
 };
