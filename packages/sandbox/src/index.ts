@@ -17,6 +17,7 @@ import type { SandboxHost, SandboxRuntime } from "./server/runtime.js";
 import { ServiceRegistry } from "./server/service-registry.js";
 import { ec2Service } from "./services/ec2/ec2.js";
 import { federationRoute } from "./services/federation.js";
+import { hybridTargetRoutes, loadManagedNodes } from "./services/hybrid/hybrid.js";
 import { iamService } from "./services/iam.js";
 import { kmsService } from "./services/kms/kms.js";
 import { ssmService } from "./services/ssm/ssm.js";
@@ -88,7 +89,9 @@ export interface SandboxInfo {
 
 /** The services the endpoint serves; KMS, SSM and EC2 register here as they arrive. */
 export function defaultServiceRegistry(): ServiceRegistry {
-  return new ServiceRegistry()
+  const registry = new ServiceRegistry();
+  for (const route of hybridTargetRoutes()) registry.registerTargetRoute(route);
+  return registry
     .register(stsService)
     .register(iamService)
     .register(kmsService)
@@ -104,6 +107,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   writeFileAtomic(join(stateDir, WORLD_JSON), `${JSON.stringify(world, null, 2)}\n`);
   const runtime: SandboxRuntime = { world, state: SandboxState.load(stateDir, clock), clock };
+  loadManagedNodes(runtime);
   const audit = new AuditLog(stateDir);
   const localServices = await LocalServices.start(world, stateDir, options.localServices, clock);
   const withdrawLocalServices = publishLocalServices(world, localServices);

@@ -8,18 +8,37 @@ import { InstanceAgent } from "./instance-agent.js";
 
 export class AgentFleet {
   readonly #agents = new Map<string, InstanceAgent>();
+  readonly #host: SandboxHost;
+  readonly #stateDir: string;
+  readonly #options: ReturnType<typeof resolveAgentOptions>;
 
   constructor(host: SandboxHost, stateDir: string, options: AgentOptions = {}) {
-    const resolved = resolveAgentOptions(options);
-    for (const instance of host.runtime.world.instances) {
-      if (instance.role === "") continue;
-      this.#agents.set(key(instance), new InstanceAgent(instance, host, stateDir, resolved));
-    }
+    this.#host = host;
+    this.#stateDir = stateDir;
+    this.#options = resolveAgentOptions(options);
+    for (const instance of host.runtime.world.instances) this.#agentOf(instance);
   }
 
-  /** The agent of the instance `id` in the account and Region, if it has one. */
+  #agentOf(instance: Instance): InstanceAgent | undefined {
+    if (instance.role === "") return undefined;
+    const existing = this.#agents.get(key(instance));
+    if (existing) return existing;
+    const agent = new InstanceAgent(instance, this.#host, this.#stateDir, this.#options);
+    this.#agents.set(key(instance), agent);
+    return agent;
+  }
+
+  /**
+   * The agent of the instance `id` in the account and Region, if it has one. A node registered through a
+   * hybrid activation joins the world while the sandbox runs, so its agent starts on first use.
+   */
   agentFor(account: string, region: string, id: string): InstanceAgent | undefined {
-    return this.#agents.get(`${account}/${region}/${id}`);
+    const known = this.#agents.get(`${account}/${region}/${id}`);
+    if (known) return known;
+    const instance = this.#host.runtime.world.instances.find(
+      (i) => i.account === account && i.region === region && i.id === id,
+    );
+    return instance ? this.#agentOf(instance) : undefined;
   }
 }
 

@@ -23,7 +23,8 @@ export interface AuthenticationInput {
   now: number;
 }
 
-function checkClock(claim: SignatureClaim, protocol: ProtocolKind, now: number): void {
+/** Refuses a signature too far from the sandbox clock, as AWS words it (also used by the agent-signed SSM calls). */
+export function checkClock(claim: SignatureClaim, protocol: ProtocolKind, now: number): void {
   const signedAt = claim.signingDate.getTime();
   if (claim.form === "query") {
     const expiresAt = signedAt + (claim.expiresSeconds ?? 0) * 1000;

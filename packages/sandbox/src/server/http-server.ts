@@ -10,7 +10,7 @@ import { AwsServiceError } from "../protocol/errors.js";
 import { parseFormEncoded } from "../protocol/query.js";
 import { dispatch } from "./dispatch.js";
 import { errorAnswer, type HttpAnswer, protocolOfRequest } from "./http-answer.js";
-import type { IncomingAwsRequest } from "./incoming-request.js";
+import { headerValue, type IncomingAwsRequest } from "./incoming-request.js";
 import type { SandboxRuntime } from "./runtime.js";
 import type { ServiceRegistry } from "./service-registry.js";
 
@@ -92,6 +92,9 @@ async function answerRequest(
   }
   const route = registry.findRoute(rawPath);
   if (route) return route.handle({ ...base, query, body }, requestId, runtime);
+  const targetRoute =
+    request.method === "POST" ? registry.findTargetRoute(headerValue(base, "x-amz-target")) : undefined;
+  if (targetRoute) return targetRoute.handle({ ...base, query, body }, requestId, runtime);
   return dispatch({ ...base, query, body }, requestId, registry, runtime);
 }
 

@@ -79,10 +79,21 @@ export interface HttpRoute {
   handle: (request: IncomingAwsRequest, requestId: string, runtime: SandboxRuntime) => Promise<HttpAnswer>;
 }
 
+/**
+ * A JSON operation that authenticates itself rather than by SigV4 with an access key (the SSM agent's
+ * RegisterManagedInstance, anonymous, and its RSA-signed token calls): gets every request naming its target.
+ */
+export interface TargetRoute {
+  /** The whole X-Amz-Target value, e.g. "AmazonSSM.RegisterManagedInstance". */
+  target: string;
+  handle: HttpRoute["handle"];
+}
+
 export class ServiceRegistry {
   private readonly services = new Map<string, ServiceDefinition>();
   private readonly upgrades: UpgradeRoute[] = [];
   private readonly routes = new Map<string, HttpRoute>();
+  private readonly targetRoutes = new Map<string, TargetRoute>();
 
   register(service: ServiceDefinition): this {
     if (this.services.has(service.signingName)) {
@@ -100,6 +111,15 @@ export class ServiceRegistry {
   registerRoute(route: HttpRoute): this {
     this.routes.set(route.path, route);
     return this;
+  }
+
+  registerTargetRoute(route: TargetRoute): this {
+    this.targetRoutes.set(route.target, route);
+    return this;
+  }
+
+  findTargetRoute(target: string | undefined): TargetRoute | undefined {
+    return target === undefined ? undefined : this.targetRoutes.get(target);
   }
 
   findRoute(path: string): HttpRoute | undefined {

@@ -12,6 +12,7 @@ import {
   resourceTagContext,
 } from "../ec2/instance-resource.js";
 import { isOnlineForSsm, stateChangedAt } from "../ec2/instance-state.js";
+import { registeredNodeFields } from "../hybrid/hybrid.js";
 import { JsonInput } from "./json-input.js";
 import { readPage } from "./paging.js";
 import { authorizeSsm } from "./ssm-authorize.js";
@@ -97,6 +98,7 @@ function nodeJson(call: ServiceCall, { instance, online }: NodeFacts) {
     AssociationStatus: "Success",
     SourceId: instance.id,
     SourceType: managed ? "AWS::SSM::ManagedInstance" : "AWS::EC2::Instance",
+    ...(managed ? registeredNodeFields(call.runtime, instance.id) : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 // The SSM service's Session Manager control plane (JSON 1.1, `AmazonSSM.*`).
 
 import type { JsonServiceDefinition } from "../../server/service-registry.js";
+import { hybridActions } from "../hybrid/hybrid.js";
 import { describeSessions } from "./describe-sessions.js";
 import { describeDocument, getDocument } from "./document-api.js";
 import { describeInstanceInformation, getConnectionStatus } from "./instance-information.js";
@@ -19,5 +20,6 @@ export const ssmService: JsonServiceDefinition = {
     GetConnectionStatus: getConnectionStatus,
     GetDocument: getDocument,
     DescribeDocument: describeDocument,
+    ...hybridActions,
   },
 };

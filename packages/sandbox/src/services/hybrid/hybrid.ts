@@ -1,0 +1,46 @@
+// Hybrid activations in the sandbox's SSM: the administrator's actions (SigV4, through the SSM service) and
+// the agent's self-authenticating calls (target routes), plus what DescribeInstanceInformation adds for
+// registered nodes.
+
+import type { SandboxRuntime } from "../../server/runtime.js";
+import type { JsonAction, TargetRoute } from "../../server/service-registry.js";
+import { createActivation, deleteActivation, describeActivations } from "./activations-api.js";
+import { agentRoutes } from "./agent-api.js";
+import { managedNodes } from "./hybrid-records.js";
+import { syncManagedNodes } from "./managed-node-world.js";
+import {
+  addTagsToResource,
+  deregisterManagedInstance,
+  listTagsForResource,
+  removeTagsFromResource,
+} from "./managed-nodes-api.js";
+
+export const hybridActions: Record<string, JsonAction> = {
+  CreateActivation: createActivation,
+  DescribeActivations: describeActivations,
+  DeleteActivation: deleteActivation,
+  DeregisterManagedInstance: deregisterManagedInstance,
+  AddTagsToResource: addTagsToResource,
+  ListTagsForResource: listTagsForResource,
+  RemoveTagsFromResource: removeTagsFromResource,
+};
+
+export function hybridTargetRoutes(): TargetRoute[] {
+  return agentRoutes();
+}
+
+/** Puts the registered nodes state.json holds into the live world (at start). */
+export function loadManagedNodes(runtime: SandboxRuntime): void {
+  syncManagedNodes(runtime);
+}
+
+/** DescribeInstanceInformation's fields for a registered node: its activation, registration date and address. */
+export function registeredNodeFields(runtime: SandboxRuntime, id: string): Record<string, unknown> {
+  const node = managedNodes(runtime)[id];
+  if (!node) return {};
+  return {
+    ActivationId: node.activationId,
+    RegistrationDate: Date.parse(node.registeredAt) / 1000,
+    ...(node.lastTokenAt === undefined ? {} : { LastPingDateTime: Date.parse(node.lastTokenAt) / 1000 }),
+  };
+}
