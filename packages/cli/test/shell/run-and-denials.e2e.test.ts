@@ -29,6 +29,10 @@ function policy(world: World, name: string): unknown {
   return found.document;
 }
 
+function startedSessions(fx: SandboxUser): number {
+  return fx.audit().filter((line) => line.action === "StartSession").length;
+}
+
 describe("tobira run", { skip, timeout }, () => {
   let fx: SandboxUser;
   before(async () => {
@@ -65,6 +69,40 @@ describe("tobira run", { skip, timeout }, () => {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, "os-user1\n");
     assert.equal(fx.mfaPrompts(), 1);
+  });
+
+  test("piped stdin is refused before any session, never dropped", async () => {
+    const sessionsBefore = startedSessions(fx);
+    const result = await fx.tobira(["run", "web-a", "--profile", "project-a", "--", "cat"], {
+      input: "hi\n",
+    });
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(result.stdout, "");
+    assert.match(
+      result.stderr,
+      /^tobira: stdin holds input, but a command run through AWS-StartNonInteractiveCommand gets none/,
+    );
+    assert.match(result.stderr, /hint: add --tty .*or -n/);
+    assert.equal(startedSessions(fx), sessionsBefore, "no StartSession for a refused run");
+  });
+
+  test("-n runs without the piped stdin, exit code kept", async () => {
+    const result = await fx.tobira(["run", "-n", "web-a", "--profile", "project-a", "--", "cat; exit 5"], {
+      input: "hi\n",
+    });
+    assert.equal(result.code, 5, result.stderr);
+    assert.equal(result.stdout, "");
+  });
+
+  test("--tty types piped stdin into a terminal session and ends it with Ctrl-D", async () => {
+    const result = await fx.tobira(["run", "--tty", "web-a", "--profile", "project-a", "--", "tr a-z A-Z"], {
+      input: "hi there\n",
+    });
+    assert.equal(result.code, 0, result.stderr);
+    // The terminal echoes what is typed (as ssh -tt does), then the command's own output.
+    assert.match(result.stdout, /HI THERE/);
+    const started = fx.audit().filter((line) => line.action === "StartSession" && line.decision === "Allow");
+    assert.match(JSON.stringify(started.at(-1)), /AWS-StartInteractiveCommand/);
   });
 
   test("an ambiguous TARGET on a terminal asks which one, and runs on the one chosen", async () => {
