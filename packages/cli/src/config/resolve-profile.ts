@@ -28,7 +28,11 @@ import type {
 export interface ResolveProfileOptions {
   /** For AWS_REGION / AWS_DEFAULT_REGION / AWS_ENDPOINT_URL; defaults to process.env. */
   env?: Env;
-  /** Profiles whose long-term keys tobira's vault holds: they count as profiles with keys in a file. */
+  /**
+   * Profiles whose long-term keys tobira's vault holds: they count as profiles with keys in a file. Absent: not
+   * known (the vault stays closed), and a profile whose chain needs keys of its own — an IAM user's, or one
+   * naming itself as source_profile — is taken to have them in the vault, which says so later if it does not.
+   */
   storedKeys?: Iterable<string>;
 }
 
@@ -48,6 +52,7 @@ export function resolveProfile(
 ): ResolvedProfile {
   if (!files.profiles.has(name)) throw unknownProfileError(files, name);
   const stored = new Set(options.storedKeys ?? []);
+  const vaultUnknown = options.storedKeys === undefined;
   const target = profileView(files, name);
   const roles: RoleHop[] = [];
   const visited = [name];
@@ -80,9 +85,11 @@ export function resolveProfile(
       );
     }
     if (visited.includes(sourceName)) {
-      if (sourceName === current.name && hasOwnStaticKeys(current, vaultHasKeys)) {
-        // Self-reference: this section's own keys are the source, its role is assumed with them.
-        source = sourceFrom(current, providerChainSource(current, { vaultHasKeys }));
+      // Self-reference: this section's own keys are the source, its role is assumed with them (botocore asks
+      // for static keys in the section; tobira's vault is where they are kept).
+      const ownKeysInVault = vaultHasKeys || vaultUnknown;
+      if (sourceName === current.name && hasOwnStaticKeys(current, ownKeysInVault)) {
+        source = sourceFrom(current, providerChainSource(current, { vaultHasKeys: ownKeysInVault }));
         break;
       }
       throw new ConfigError(

@@ -23,10 +23,15 @@ async function resolveIn(
   return resolveProfile(loaded, name, { env: NO_ENV, ...(storedKeys ? { storedKeys } : {}) });
 }
 
-async function failureOf(files: { config?: string; credentials?: string }, name: string) {
+async function failureOf(
+  files: { config?: string; credentials?: string },
+  name: string,
+  storedKeys?: string[],
+) {
   const written = writeAwsFiles(files);
   const loaded = await written.load();
-  return { error: await thrownBy(() => resolveProfile(loaded, name, { env: NO_ENV })), ...written };
+  const options = { env: NO_ENV, ...(storedKeys ? { storedKeys } : {}) };
+  return { error: await thrownBy(() => resolveProfile(loaded, name, options)), ...written };
 }
 
 describe("the sandbox's config", () => {
@@ -214,10 +219,26 @@ describe("self-reference", () => {
     assert.equal(resolved.roles.length, 1);
   });
 
-  test("a loop when the section has no keys", async () => {
+  test("when the vault is not listed, its keys are taken to be in the vault (asked for later)", async () => {
+    const resolved = await resolveIn(
+      {
+        config:
+          "[profile me]\nrole_arn = arn:aws:iam::222222222222:role/R\nsource_profile = me\nmfa_serial = arn:aws:iam::111111111111:mfa/me\n",
+      },
+      "me",
+    );
+    assert.deepEqual(resolved.source, { kind: "static", profile: "me" });
+    assert.deepEqual(
+      resolved.roles.map((hop) => [hop.profile, hop.mfaSerial]),
+      [["me", "arn:aws:iam::111111111111:mfa/me"]],
+    );
+  });
+
+  test("a loop when the section has no keys and the vault holds none for it", async () => {
     const { error, configPath } = await failureOf(
       { config: "[profile me]\nrole_arn = arn:aws:iam::222222222222:role/R\nsource_profile = me\n" },
       "me",
+      ["someone-else"],
     );
     assertErrorNames(error, ["me → me", configPath, "section [profile me]", "key source_profile"]);
   });

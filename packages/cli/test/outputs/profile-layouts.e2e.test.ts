@@ -1,0 +1,51 @@
+// Config layouts the AWS CLI v2 accepts, used through the built CLI against the sandbox: each profile is
+// appended to the user's config once the sandbox's endpoint is known, and the audit log and the MFA counter
+// are the witnesses. Needs `npm run build` first.
+import assert from "node:assert/strict";
+import { appendFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { ALICE_MFA, BUILT, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
+
+const SWITCH_ROLE = "arn:aws:iam::222222222222:role/Role-for-switch";
+
+describe("profile layouts the AWS CLI accepts", { skip: !BUILT && "run `npm run build` first" }, () => {
+  let fx: SandboxUser;
+  /** A profile section pointed at the sandbox, with alice's counted MFA codes. */
+  const appendProfile = (header: string, lines: string[]): void => {
+    const section = [
+      header,
+      "region = ap-northeast-1",
+      `endpoint_url = ${fx.sandbox.endpoint}`,
+      `tobira_mfa_process = ${join(fx.root, "mfa-code.sh")}`,
+      ...lines,
+    ];
+    appendFileSync(fx.env.AWS_CONFIG_FILE as string, `\n${section.join("\n")}\n`);
+  };
+
+  before(async () => {
+    fx = await startSandboxUser({ label: "layouts" });
+  });
+  after(async () => {
+    await fx?.close();
+  });
+
+  test("a profile that is its own source_profile, its key in the vault: the key is the source", async () => {
+    appendProfile("[profile self]", [
+      `role_arn = ${SWITCH_ROLE}`,
+      "source_profile = self",
+      `mfa_serial = ${ALICE_MFA}`,
+    ]);
+    await fx.vault.keys.set("self", { ...fx.aliceKey, addedAt: new Date().toISOString() });
+    const result = await fx.tobira(["export", "self", "--format", "json"]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(String(JSON.parse(result.stdout).AWS_ACCESS_KEY_ID), /^ASIA/);
+    const assumed = fx
+      .audit()
+      .filter((line) => line.action === "AssumeRole" && line.decision === "Allow")
+      .at(-1);
+    assert.ok(assumed, "an AssumeRole allowed");
+    assert.match(JSON.stringify(assumed), /Role-for-switch/);
+    assert.equal(fx.mfaPrompts(), 1);
+  });
+});
