@@ -12,6 +12,7 @@ import { MessageGateway } from "./gateway/message-gateway.js";
 import { LocalServices, type LocalServicesOptions } from "./local-services/local-services.js";
 import { publishLocalServices } from "./local-services/service-directory.js";
 import { TOTP_STEP_SECONDS, totpAt, totpStep } from "./mfa/totp.js";
+import { createSessionRoute, rolesAnywhereControlPlane } from "./rolesanywhere/index.js";
 import { createSandboxServer } from "./server/http-server.js";
 import type { SandboxHost, SandboxRuntime } from "./server/runtime.js";
 import { ServiceRegistry } from "./server/service-registry.js";
@@ -97,7 +98,9 @@ export function defaultServiceRegistry(): ServiceRegistry {
     .register(kmsService)
     .register(ssmService)
     .register(ec2Service)
-    .registerRoute(federationRoute());
+    .register(rolesAnywhereControlPlane)
+    .registerRoute(federationRoute())
+    .registerRoute(createSessionRoute());
 }
 
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {

@@ -9,6 +9,7 @@ import { AwsServiceError, internalFailure } from "../protocol/errors.js";
 import { errorAnswer, type HttpAnswer, protocolOfRequest } from "./http-answer.js";
 import type { IncomingAwsRequest } from "./incoming-request.js";
 import { runJsonAction, runQueryAction } from "./run-action.js";
+import { runRestJsonAction } from "./run-rest-action.js";
 import type { SandboxRuntime, ServiceCall } from "./runtime.js";
 import type { ServiceDefinition, ServiceRegistry } from "./service-registry.js";
 
@@ -91,8 +92,10 @@ export async function dispatch(
     audit.accessKeyId = claim.accessKeyId;
     const service = serviceOfScope(registry, claim.scope.service);
     progress.service = service;
-    progress.protocol = service.protocol;
-    const call = await authenticatedCall(request, claim, service.protocol, requestId, runtime, audit);
+    // REST-JSON services report errors as JSON services do (x-amzn-ErrorType and a JSON body).
+    progress.protocol = service.protocol === "query" ? "query" : "json";
+    const call = await authenticatedCall(request, claim, progress.protocol, requestId, runtime, audit);
+    if (service.protocol === "rest-json") return await runRestJsonAction(service, call, request);
     return service.protocol === "query"
       ? await runQueryAction(service, call, request)
       : await runJsonAction(service, call, request);

@@ -65,7 +65,36 @@ export interface JsonServiceDefinition extends ServiceBase {
   actions: Record<string, JsonAction>;
 }
 
-export type ServiceDefinition = QueryServiceDefinition | JsonServiceDefinition;
+/** The input a REST-JSON action sees: the path's labels, the query string and the JSON body. */
+export interface RestJsonInput {
+  labels: Record<string, string>;
+  query: Map<string, string[]>;
+  body: Record<string, unknown>;
+}
+
+/** What a REST-JSON action answers: its HTTP status (200 unless said) and its JSON document. */
+export interface RestJsonResult {
+  status?: number;
+  body: unknown;
+}
+
+export type RestJsonAction = (call: ServiceCall, input: RestJsonInput) => MaybePromise<RestJsonResult>;
+
+/** One operation of a REST-JSON service: its method and path template (`/trustanchor/{trustAnchorId}`). */
+export interface RestJsonRoute {
+  method: string;
+  path: string;
+  action: string;
+  run: RestJsonAction;
+}
+
+/** A REST-JSON service (IAM Roles Anywhere's control plane): the method and path name the operation. */
+export interface RestJsonServiceDefinition extends ServiceBase {
+  protocol: "rest-json";
+  routes: RestJsonRoute[];
+}
+
+export type ServiceDefinition = QueryServiceDefinition | JsonServiceDefinition | RestJsonServiceDefinition;
 
 /** A websocket endpoint (the message gateway): gets the raw upgrade for paths under its prefix. */
 export interface UpgradeRoute {

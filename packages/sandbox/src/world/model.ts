@@ -2,6 +2,7 @@
 // Plain data only; the schema is the one place that turns YAML into these shapes.
 
 import type { PolicyDocument } from "../policy/types.js";
+import type { RolesAnywhereWorld } from "../rolesanywhere/model.js";
 
 export type Tags = Record<string, string>;
 
@@ -153,6 +154,8 @@ export interface World {
    * loader (one user profile per IAM user at least); a hand-built World without it gets user profiles only.
    */
   profiles?: ConfigProfile[];
+  /** IAM Roles Anywhere as the world declares it; absent in hand-built worlds (none then). */
+  rolesAnywhere?: RolesAnywhereWorld;
 }
 
 /** A profile whose credentials are an IAM user's first active access key (written to the credentials file). */

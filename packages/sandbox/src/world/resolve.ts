@@ -2,6 +2,7 @@
 // policies, roles, keys, devices, profiles exist and are unique) and fills ARNs, unique ids and defaults. Each
 // section has its resolver under resolvers/; this composes them in the order their issues are reported.
 
+import { resolveRolesAnywhere } from "../rolesanywhere/world/resolve.js";
 import type { WorldIssue } from "./issues.js";
 import type { World } from "./model.js";
 import { resolveAccounts } from "./resolvers/accounts.js";
@@ -41,6 +42,7 @@ export function resolveWorld(file: WorldFile): { world: World; issues: WorldIssu
     sessionPreferences: resolveSessionPreferences(scope, kmsKeys),
     instances: resolveInstances(scope, roles),
     profiles: resolveProfiles(scope, users, roles),
+    rolesAnywhere: resolveRolesAnywhere(scope, roles),
   };
   return { world, issues: issues.items };
 }

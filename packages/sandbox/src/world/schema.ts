@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { Base32Error, base32Decode } from "../mfa/base32.js";
 import { policyDocumentSchema } from "../policy/index.js";
+import { rolesAnywhereSectionSchema } from "../rolesanywhere/world/schema.js";
 
 /** Creation time of entities that do not say: a fixed instant, so a world always yields the same answers. */
 export const DEFAULT_CREATED = "2024-04-01T00:00:00Z";
@@ -304,6 +305,8 @@ export const worldFileSchema = z.strictObject({
   instances: z.array(instance).default([]),
   /** Absent: one profile per user, named after it. */
   profiles: z.array(profile).optional(),
+  /** IAM Roles Anywhere: trust anchors, profiles and CRLs (see rolesanywhere/world/schema.ts). */
+  rolesAnywhere: rolesAnywhereSectionSchema,
 });
 
 export type WorldFile = z.output<typeof worldFileSchema>;

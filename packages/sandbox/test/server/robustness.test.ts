@@ -113,7 +113,7 @@ describe("the endpoint answers malformed input with AWS's errors and keeps servi
     assert.equal(unserved.headers.get("x-amzn-errortype"), "InvalidAction");
     assert.match(
       body.message,
-      /does not serve the service 'secretsmanager'.*it serves: ec2, iam, kms, ssm, sts/,
+      /does not serve the service 'secretsmanager'.*it serves: ec2, iam, kms, rolesanywhere, ssm, sts/,
     );
     const unsigned = await fetch(t.sandbox.endpoint, {
       method: "POST",
