@@ -1,6 +1,7 @@
 // `tobira sandbox up | down | status | mfa-code`: registers the commands; sandbox-control/ runs each, loaded
 // only when it runs.
 import { type Command, InvalidArgumentError } from "commander";
+import { registerSandboxNode } from "./sandbox-node.js";
 
 const STATE_HELP =
   "state folder (default: $TOBIRA_SANDBOX_STATE, else $XDG_STATE_HOME/tobira/sandbox or ~/.local/state/tobira/sandbox)";
@@ -78,4 +79,6 @@ export function register(program: Command): void {
     .action(async (serial: string, options: { state?: string }) =>
       (await load.mfaCode()).runSandboxMfaCode(serial, options),
     );
+
+  registerSandboxNode(sandbox);
 }

@@ -15,15 +15,20 @@ import {
   GetDocumentCommand,
   ListTagsForResourceCommand,
   RemoveTagsFromResourceCommand,
-  type SSMClient,
+  SSMClient,
   StartSessionCommand,
 } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
-import { awsError, type Credentials, sandboxSuite } from "../server/sandbox-fixture.js";
-import { clients, operatorRoles, REGION, WORKLOAD } from "../ssm/workload-clients.js";
+import { awsError, type Credentials, sandboxSuite, type TestSandbox } from "../server/sandbox-fixture.js";
+import { operatorRoles, REGION, WORKLOAD } from "../ssm/workload-clients.js";
 import { type AgentAnswer, TestAgent } from "./test-agent.js";
 
 const NODE_ROLE = "SSMHybridNodeRole";
+
+/** SSM on the node's or a role's credentials; retries a keep-alive socket the server closed between tests. */
+function ssmOf(t: TestSandbox, credentials: Credentials): SSMClient {
+  return new SSMClient({ endpoint: t.sandbox.endpoint, region: REGION, credentials, maxAttempts: 3 });
+}
 
 function credentialsOf(answer: AgentAnswer): Credentials {
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
@@ -52,9 +57,9 @@ describe("hybrid activations", () => {
       "project-a-operator",
       "project-b-operator",
     ]);
-    admin = clients(suite.t, roles["hybrid-admin"]!).ssm;
-    operatorA = clients(suite.t, roles["project-a-operator"]!).ssm;
-    operatorB = clients(suite.t, roles["project-b-operator"]!).ssm;
+    admin = ssmOf(suite.t, roles["hybrid-admin"]!);
+    operatorA = ssmOf(suite.t, roles["project-a-operator"]!);
+    operatorB = ssmOf(suite.t, roles["project-b-operator"]!);
     const created = await admin.send(
       new CreateActivationCommand({
         IamRole: NODE_ROLE,
@@ -140,8 +145,9 @@ describe("hybrid activations", () => {
     const credentials = credentialsOf(await agent.roleToken(suite.t.sandbox.endpoint));
     const identity = await suite.t.sts(credentials).send(new GetCallerIdentityCommand({}));
     assert.equal(identity.Arn, `arn:aws:sts::${WORKLOAD}:assumed-role/${NODE_ROLE}/${agent.nodeId}`);
-    const node = clients(suite.t, credentials);
-    const document = await node.ssm.send(new GetDocumentCommand({ Name: "SSM-SessionManagerRunShell" }));
+    const document = await ssmOf(suite.t, credentials).send(
+      new GetDocumentCommand({ Name: "SSM-SessionManagerRunShell" }),
+    );
     assert.equal(document.Name, "SSM-SessionManagerRunShell");
     const lines = suite.t.auditLines();
     const tokenLine = lines.find((l) => l.action === "RequestManagedInstanceRoleToken" && l.status === 200);
@@ -241,7 +247,7 @@ describe("hybrid activations", () => {
 
   it("keeps the node over a restart, and refuses its token requests once deregistered", async () => {
     await suite.t.restart();
-    admin = clients(suite.t, (await operatorRoles(suite.t, "bob", ["hybrid-admin"]))["hybrid-admin"]!).ssm;
+    admin = ssmOf(suite.t, (await operatorRoles(suite.t, "bob", ["hybrid-admin"]))["hybrid-admin"]!);
     const endpoint = suite.t.sandbox.endpoint;
     credentialsOf(await agent.roleToken(endpoint));
     await admin.send(new DeregisterManagedInstanceCommand({ InstanceId: agent.nodeId }));

@@ -7,6 +7,7 @@ import {
   paginateDescribeInstanceInformation,
 } from "@aws-sdk/client-ssm";
 import { awsCallError, awsErrorFacts } from "./aws-error-text.js";
+import { addManagedNodeTags } from "./managed-node-tags.js";
 import type { ProfileAccess } from "./profile-access.js";
 import type { TargetQuery } from "./target-query.js";
 
@@ -59,6 +60,7 @@ export async function findTargets(access: ProfileAccess, query?: TargetQuery): P
     const node = byId.get(query.id);
     targets.push(node ? fromManaged({ ...node, ResourceType: "EC2Instance" }, "ec2") : bareTarget(query.id));
   }
+  await addManagedNodeTags(access, targets);
   targets.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   return { targets, ec2Known: ec2.known, ssmKnown: ssm.known };
 }

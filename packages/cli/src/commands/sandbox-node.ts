@@ -1,0 +1,66 @@
+// `tobira sandbox node register | run | hardware`: a simulated on-premises server behind a hybrid activation
+// of the sandbox (sandbox-control/node/ runs each, loaded only when it runs).
+import { type Command, InvalidArgumentError } from "commander";
+
+const load = {
+  register: () => import("../sandbox-control/node/node-register.js"),
+  run: () => import("../sandbox-control/node/node-run.js"),
+  hardware: () => import("../sandbox-control/node/node-hardware.js"),
+};
+
+const NODE_DIR_HELP = "the node's folder (default: <state>/nodes/node-1)";
+const STATE_HELP = "the sandbox's state folder (default as for `tobira sandbox up`)";
+
+function parseNumber(value: string): number {
+  const n = Number(value);
+  if (!/^-?\d+(\.\d+)?$/.test(value)) throw new InvalidArgumentError("expected a number.");
+  return n;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function registerSandboxNode(sandbox: Command): void {
+  const node = sandbox
+    .command("node")
+    .description("a simulated on-premises server registered with a hybrid activation");
+  node
+    .command("register")
+    .description("register as `amazon-ssm-agent -register` does: key pair, fingerprint, mi-… id")
+    .requiredOption("--id <activation-id>", "the ActivationId")
+    .option("--code <->", "read the ActivationCode from stdin (`-`); never give it in argv")
+    .option("--code-file <file>", "read the ActivationCode from a file")
+    .requiredOption("--region <region>", "the activation's Region")
+    .option("--node-dir <dir>", NODE_DIR_HELP)
+    .option("--state <dir>", STATE_HELP)
+    .option("--endpoint <url>", "SSM endpoint (default: the running sandbox's)")
+    .option("--force", "register again over an existing registration (the agent's -y)")
+    .option(
+      "--similarity-threshold <n>",
+      "hardware similarity threshold, 1-100 or -1 (default 40)",
+      parseNumber,
+    )
+    .option("--json", "print a JSON report")
+    .action(async (options) => (await load.register()).runNodeRegister(options));
+  node
+    .command("run")
+    .description("the agent's refresher: role credentials into <node-dir>/credentials at half-life")
+    .option("--node-dir <dir>", NODE_DIR_HELP)
+    .option("--state <dir>", STATE_HELP)
+    .option("--speed <n>", "run the schedule N times faster (60: every 30 s)", parseNumber)
+    .option("--once", "one refresh, then exit")
+    .action(async (options) => (await load.run()).runNodeAgent(options));
+  node
+    .command("hardware")
+    .description("show the simulated hardware's similarity, or change parts of it")
+    .option("--node-dir <dir>", NODE_DIR_HELP)
+    .option("--state <dir>", STATE_HELP)
+    .option(
+      "--change <part>",
+      "machine-id|hostname|ip|mac|processor|memory|bios|system|disks (repeatable)",
+      collect,
+    )
+    .option("--json", "print a JSON report")
+    .action(async (options) => (await load.hardware()).runNodeHardware(options));
+}

@@ -1,0 +1,177 @@
+// The simulated hybrid node through the built CLI: registration with the code on stdin, the agent's refresh
+// into the node folder's shared credentials file, the role usable with the SDK, sessions and `targets` to
+// the mi-… node, a hardware change that hibernates it, and re-registration.
+import assert from "node:assert/strict";
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { DescribeInstanceInformationCommand, type SSMClient } from "@aws-sdk/client-ssm";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { BUILT, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
+import { hybridAdmin, newActivation, REGION, registerNode } from "./hybrid-fixture.js";
+
+function credentialsIn(file: string): { accessKeyId: string; secretAccessKey: string; sessionToken: string } {
+  const text = readFileSync(file, "utf8");
+  const value = (key: string) => new RegExp(`^${key}\\s*=\\s*(\\S+)$`, "m").exec(text)?.[1] ?? "";
+  return {
+    accessKeyId: value("aws_access_key_id"),
+    secretAccessKey: value("aws_secret_access_key"),
+    sessionToken: value("aws_session_token"),
+  };
+}
+
+describe("tobira sandbox node", { skip: !BUILT && "run `npm run build` first" }, () => {
+  let fx: SandboxUser;
+  let admin: SSMClient;
+  let activation: { id: string; code: string };
+  let nodeId = "";
+  let nodeDir = "";
+  before(async () => {
+    fx = await startSandboxUser({ label: "hybrid-node" });
+    admin = await hybridAdmin(fx);
+    activation = await newActivation(admin);
+  });
+  after(async () => {
+    await fx?.close();
+  });
+
+  test("refuses the activation code in argv, and a wrong code in AWS's words", async () => {
+    const literal = await fx.tobira([
+      "sandbox",
+      "node",
+      "register",
+      "--code",
+      activation.code,
+      "--id",
+      activation.id,
+      "--region",
+      REGION,
+      "--state",
+      fx.stateDir,
+    ]);
+    assert.equal(literal.code, 2);
+    assert.match(literal.stderr, /does not go on the command line/);
+    assert.ok(!literal.stderr.includes(activation.code));
+    const wrong = await fx.tobira(
+      [
+        "sandbox",
+        "node",
+        "register",
+        "--code",
+        "-",
+        "--id",
+        activation.id,
+        "--region",
+        REGION,
+        "--state",
+        fx.stateDir,
+        "--node-dir",
+        join(fx.root, "wrong"),
+      ],
+      { input: "x".repeat(24) },
+    );
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /RegisterManagedInstance was refused: InvalidActivation/);
+  });
+
+  test("registers: key pair and fingerprint in the vault, 0600 in 0700 folders", async () => {
+    ({ nodeId, nodeDir } = await registerNode(fx, activation));
+    assert.match(nodeId, /^mi-[0-9a-f]{17}$/);
+    const key = JSON.parse(readFileSync(join(nodeDir, "Vault", "Store", "RegistrationKey"), "utf8"));
+    assert.equal(key.instanceID, nodeId);
+    assert.equal(key.privateKeyType, "Rsa");
+    const print = JSON.parse(readFileSync(join(nodeDir, "Vault", "Store", "InstanceFingerprint"), "utf8"));
+    assert.match(print.fingerprint, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(Object.keys(print.hardwareHash).length, 9);
+    assert.equal(print.similarityThreshold, 40);
+    assert.equal(statSync(join(nodeDir, "Vault", "Store", "RegistrationKey")).mode & 0o777, 0o600);
+    assert.equal(statSync(join(nodeDir, "Vault")).mode & 0o777, 0o700);
+    const again = await fx.tobira(
+      [
+        "sandbox",
+        "node",
+        "register",
+        "--code",
+        "-",
+        "--id",
+        activation.id,
+        "--region",
+        REGION,
+        "--state",
+        fx.stateDir,
+        "--node-dir",
+        nodeDir,
+      ],
+      { input: activation.code },
+    );
+    assert.match(again.stderr, /already registered as mi-.*\n.*--force/);
+  });
+
+  test("refreshes the role into the node's credentials file: assumed-role/SSMHybridNodeRole/mi-…", async () => {
+    const run = await fx.tobira(["sandbox", "node", "run", "--once", "--node-dir", nodeDir]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /credentials refreshed for mi-/);
+    const file = join(nodeDir, "credentials");
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const sts = new STSClient({
+      endpoint: fx.sandbox.endpoint,
+      region: REGION,
+      credentials: credentialsIn(file),
+    });
+    const me = await sts.send(new GetCallerIdentityCommand({}));
+    assert.equal(me.Arn, `arn:aws:sts::222222222222:assumed-role/SSMHybridNodeRole/${nodeId}`);
+    const identity = JSON.parse(readFileSync(join(nodeDir, "runtimeconfig", "identity_config.json"), "utf8"));
+    const life = Date.parse(identity.CredentialsExpiresAt) - Date.parse(identity.CredentialsRetrievedAt);
+    assert.ok(Math.abs(life - 3600_000) < 5000);
+    const status = JSON.parse(readFileSync(join(nodeDir, "agent-status.json"), "utf8"));
+    const half = Date.parse(status.nextRotationAt) - Date.parse(status.lastRefreshAt);
+    assert.ok(Math.abs(half - 1800_000) < 5000, "the next rotation is at half-life");
+  });
+
+  test("targets shows the node's tags, and a session runs a command on it", async () => {
+    const listed = await fx.tobira(["targets", nodeId, "--profile", "project-a", "--json"]);
+    assert.equal(listed.code, 0, listed.stderr);
+    const [target] = JSON.parse(listed.stdout) as {
+      id: string;
+      project: string;
+      name: string;
+      pingStatus: string;
+    }[];
+    assert.deepEqual(
+      [target?.id, target?.name, target?.project, target?.pingStatus],
+      [nodeId, "onprem-1", "project-a", "Online"],
+    );
+    const ran = await fx.tobira([
+      "run",
+      nodeId,
+      "--profile",
+      "project-a",
+      "--",
+      "echo",
+      "hello from the server",
+    ]);
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.match(ran.stdout, /hello from the server/);
+  });
+
+  test("a hardware change below the threshold hibernates the agent; re-registration recovers", async () => {
+    const parts = ["ip", "memory", "disks", "bios", "system", "processor"].flatMap((p) => ["--change", p]);
+    const changed = await fx.tobira(["sandbox", "node", "hardware", "--node-dir", nodeDir, ...parts]);
+    assert.equal(changed.code, 0, changed.stderr);
+    assert.match(
+      changed.stdout,
+      /similarity to the registered machine: 33% \(threshold 40%, a different machine/,
+    );
+    const run = await fx.tobira(["sandbox", "node", "run", "--once", "--node-dir", nodeDir]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /hibernating: hardware changed .*MachineFingerprintDoesNotMatch/);
+    const info = await admin.send(
+      new DescribeInstanceInformationCommand({ Filters: [{ Key: "InstanceIds", Values: [nodeId] }] }),
+    );
+    assert.equal(info.InstanceInformationList?.[0]?.PingStatus, "ConnectionLost");
+    const { nodeId: second } = await registerNode(fx, await newActivation(admin), nodeDir, ["--force"]);
+    assert.notEqual(second, nodeId);
+    const back = await fx.tobira(["sandbox", "node", "run", "--once", "--node-dir", nodeDir]);
+    assert.match(back.stdout, new RegExp(`credentials refreshed for ${second}`));
+  });
+});
