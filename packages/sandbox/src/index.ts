@@ -61,7 +61,7 @@ export interface SandboxOptions {
   clock?: () => number;
   /** The message gateway's limits (frame rate, frame size, reconnect grace). */
   gateway?: GatewayOptions | undefined;
-  /** The simulated SSM agents (shell, exit codes, the length of a preference minute for tests). */
+  /** The simulated SSM agents (shell, pacing, the length of a preference minute for tests); a shell's exit code is the world's `agents` section. */
   agents?: AgentOptions | undefined;
   /** The services behind the world's instance ports (which sshd, which OS user it lets in). */
   localServices?: LocalServicesOptions;

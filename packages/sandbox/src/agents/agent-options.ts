@@ -10,12 +10,6 @@ export interface AgentOptions {
   shell?: string;
   /** The shell that runs InteractiveCommands / NonInteractiveCommands `commands` (`sh -c …`). */
   commandShell?: string;
-  /**
-   * Send `EXIT_CODE: n` when a shell session ends, as NonInteractiveCommands do. The real agent does not for
-   * shells (the official plugin would print it); the sandbox does by default so a client can report the
-   * remote shell's status where it is known.
-   */
-  reportShellExitCode?: boolean;
   /** 4-part numeric, as the official plugin needs (§3.6). */
   agentVersion?: string;
   /** Handshake waits (15 s each in the agent, §5.7). */
@@ -35,7 +29,6 @@ export interface ResolvedAgentOptions {
   preferenceMinuteMs: number;
   shell: string;
   commandShell: string;
-  reportShellExitCode: boolean;
   agentVersion: string;
   handshakeTimeoutMs: number;
   challengeTimeoutMs: number;
@@ -48,7 +41,6 @@ export function resolveAgentOptions(options: AgentOptions = {}): ResolvedAgentOp
     preferenceMinuteMs: options.preferenceMinuteMs ?? 60_000,
     shell: options.shell ?? "sh",
     commandShell: options.commandShell ?? "sh",
-    reportShellExitCode: options.reportShellExitCode ?? true,
     agentVersion: options.agentVersion ?? "3.3.987.0",
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 15_000,
     challengeTimeoutMs: options.challengeTimeoutMs ?? 15_000,

@@ -154,9 +154,21 @@ export class ServedSession implements AgentSession {
     const code = await work.exited;
     this.#exitCode = code;
     timers.stop();
-    const reportExitCode =
-      session.sessionType === SessionType.NonInteractiveCommands || options.reportShellExitCode;
-    await channel.exit(code, { reportExitCode });
+    await channel.exit(code, { reportExitCode: this.#reportsExitCode() });
+  }
+
+  /**
+   * EXIT_CODE as the agent sends it: for NonInteractiveCommands, never for a session ended from outside (a
+   * cancelled command reports none), and for shells only when the world asks (`agents.reportShellExitCode`).
+   */
+  #reportsExitCode(): boolean {
+    if (this.#endMessage !== undefined) return false;
+    const { session, host } = this.#setup;
+    if (session.sessionType === SessionType.NonInteractiveCommands) return true;
+    const shell =
+      session.sessionType === SessionType.StandardStream ||
+      session.sessionType === SessionType.InteractiveCommands;
+    return shell && host.runtime.world.agents?.reportShellExitCode === true;
   }
 
   #startTimers(work: RunningPlugin): SessionTimers {
@@ -172,15 +184,12 @@ export class ServedSession implements AgentSession {
     );
   }
 
-  /** A timeout ends the session: it says why on the session's output (stderr for commands), then stops the work. */
+  /**
+   * A timeout ends the session. Session Manager says why in channel_closed alone (the official plugin prints
+   * `SessionId: … : <why>`), never in the session's stream, so nothing is written to it here.
+   */
   #announceEnd(message: string, work: RunningPlugin): void {
     this.#endMessage = message;
-    const text = Buffer.from(`\r\n${message}\r\n`);
-    this.#record(text);
-    const told =
-      this.#setup.session.sessionType === SessionType.NonInteractiveCommands
-        ? this.#channel.writeStderr(text)
-        : this.#channel.write(text);
-    void told.catch(() => {}).finally(() => work.stop());
+    work.stop();
   }
 }

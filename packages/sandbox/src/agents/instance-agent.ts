@@ -10,7 +10,7 @@ import { type AgentSession, refusedSession, ServedSession } from "./agent-sessio
 import { nonInteractiveCommandPlugin } from "./command-plugin.js";
 import { portForwardingPlugin } from "./port-forwarding-plugin.js";
 import { interactiveCommandPlugin, shellPlugin } from "./pty-shell-plugin.js";
-import { resolveRunAs } from "./run-as.js";
+import { agentOwnIdentity, resolveRunAs } from "./run-as.js";
 import type { SessionPlugin } from "./session-plugin.js";
 
 /** The plugin for each session type; a port-forwarding plugin replaces `portPlugin`. */
@@ -36,7 +36,12 @@ export class InstanceAgent {
       return refusedSession(transport, `Session type ${session.sessionType} is not supported.`);
     const refusal = plugin.refusal?.(session);
     if (refusal !== undefined) return refusedSession(transport, refusal);
-    const runAs = resolveRunAs(session, { stateDir: this.stateDir, processUid: process.getuid?.() ?? -1 });
+    // Run As is the shell plugin's: port forwarding runs inside the agent, so AWS neither refuses a port
+    // session for its Run As user nor says anything about one.
+    const runAs =
+      session.sessionType === SessionType.Port
+        ? { ok: true as const, identity: agentOwnIdentity() }
+        : resolveRunAs(session, { stateDir: this.stateDir, processUid: process.getuid?.() ?? -1 });
     if (!runAs.ok) return refusedSession(transport, `Unable to start the session: ${runAs.reason}`);
     return new ServedSession({
       session,

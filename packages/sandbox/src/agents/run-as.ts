@@ -3,6 +3,7 @@
 // else the sandbox's own user with USER, LOGNAME and HOME set to the Run As user and a note saying so.
 
 import { mkdirSync } from "node:fs";
+import { userInfo } from "node:os";
 import { join } from "node:path";
 import { runAsFor, type SessionRecord } from "../services/ssm/session-store.js";
 import { findOsAccount, type OsAccount } from "./os-users.js";
@@ -71,6 +72,12 @@ export function resolveRunAs(session: SessionRecord, env: RunAsEnvironment): Run
       note: `[tobira sandbox] Run As ${user}: ${why}; this session runs as the sandbox's own user with USER, LOGNAME and HOME set to ${user}.`,
     },
   };
+}
+
+/** The agent's own identity, for plugins that start no process of a session user (port forwarding). */
+export function agentOwnIdentity(): OsIdentity {
+  const me = userInfo();
+  return { user: me.username, home: me.homedir, shell: me.shell ?? "/bin/sh" };
 }
 
 /** The environment a session's processes start with: nothing of the sandbox's own (it may hold credentials). */

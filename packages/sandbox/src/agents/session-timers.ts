@@ -18,8 +18,10 @@ function plural(n: number): string {
   return n === 1 ? "1 minute" : `${n} minutes`;
 }
 
+/** What Session Manager puts in channel_closed when idleSessionTimeout ends a session (users report it verbatim). */
+export const IDLE_TIMEOUT_MESSAGE = "Your session timed out due to inactivity and has been terminated.";
+
 export class SessionTimers {
-  readonly #sessionId: string;
   readonly #limits: SessionLimits;
   readonly #onExpire: (message: string) => void;
   #idle: NodeJS.Timeout | undefined;
@@ -27,7 +29,6 @@ export class SessionTimers {
   #done = false;
 
   constructor(sessionId: string, limits: SessionLimits, onExpire: (message: string) => void) {
-    this.#sessionId = sessionId;
     this.#limits = limits;
     this.#onExpire = (message) => {
       if (this.#done) return;
@@ -53,13 +54,7 @@ export class SessionTimers {
     const idle = minutes(this.#limits.idleSessionTimeout);
     if (idle === undefined) return;
     if (this.#idle !== undefined) clearTimeout(this.#idle);
-    this.#idle = setTimeout(
-      () =>
-        this.#onExpire(
-          `Session ${this.#sessionId} was idle for ${plural(idle)} (idleSessionTimeout) and was terminated.`,
-        ),
-      idle * this.#limits.minuteMs,
-    );
+    this.#idle = setTimeout(() => this.#onExpire(IDLE_TIMEOUT_MESSAGE), idle * this.#limits.minuteMs);
   }
 
   stop(): void {

@@ -138,6 +138,16 @@ export interface Account {
   alias: string;
 }
 
+/** Where the world asks the sandbox's agents to depart from the real SSM agent (never by default). */
+export interface WorldAgents {
+  /**
+   * A shell session (Standard_Stream, InteractiveCommands) ends with `EXIT_CODE: n`, as NonInteractiveCommands
+   * do, so a client can report the remote shell's status. The real agent never sends it for shells, and the
+   * official session-manager-plugin prints it as text.
+   */
+  reportShellExitCode: boolean;
+}
+
 export interface World {
   /** Default region for generated profiles and for resources that do not name one. */
   region: string;
@@ -156,6 +166,8 @@ export interface World {
   profiles?: ConfigProfile[];
   /** IAM Roles Anywhere as the world declares it; absent in hand-built worlds (none then). */
   rolesAnywhere?: RolesAnywhereWorld;
+  /** Absent (a hand-built or template world): the agents behave as the real one. */
+  agents?: WorldAgents;
 }
 
 /** A profile whose credentials are an IAM user's first active access key (written to the credentials file). */

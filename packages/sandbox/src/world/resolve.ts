@@ -43,6 +43,7 @@ export function resolveWorld(file: WorldFile): { world: World; issues: WorldIssu
     instances: resolveInstances(scope, roles),
     profiles: resolveProfiles(scope, users, roles),
     rolesAnywhere: resolveRolesAnywhere(scope, roles),
+    agents: file.agents,
   };
   return { world, issues: issues.items };
 }

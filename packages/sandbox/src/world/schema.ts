@@ -293,6 +293,11 @@ const profile = z.strictObject({
     .optional(),
 });
 
+// Not AWS: how the sandbox's simulated agents depart from the real SSM agent, only where a world asks.
+const agents = z.strictObject({
+  reportShellExitCode: z.boolean().default(false),
+});
+
 export const worldFileSchema = z.strictObject({
   region: region.default("us-east-1"),
   accounts: z.array(account).min(1, "a world needs at least one account"),
@@ -307,6 +312,7 @@ export const worldFileSchema = z.strictObject({
   profiles: z.array(profile).optional(),
   /** IAM Roles Anywhere: trust anchors, profiles and CRLs (see rolesanywhere/world/schema.ts). */
   rolesAnywhere: rolesAnywhereSectionSchema,
+  agents: agents.prefault({}),
 });
 
 export type WorldFile = z.output<typeof worldFileSchema>;

@@ -13,6 +13,8 @@ import {
   WEB_A,
   WEB_B,
 } from "../ssm/workload-clients.js";
+import { GenericClient } from "../wire/generic-client.js";
+import { PT } from "../wire/spec-wire.js";
 import {
   allowNonInteractiveCommands,
   instanceRoleWithoutDecrypt,
@@ -53,7 +55,7 @@ describe("agent sessions with KMS off (unsigned upgrade, as older plugins dial)"
     }
     await session.channel.sendInput(Buffer.from("exit\r"));
     await closedByAgent(session);
-    assert.equal(session.exitCode(), 0);
+    assert.equal(session.exitCode(), undefined, "no EXIT_CODE for a shell, as the real agent sends none");
   });
 
   it("runs a non-interactive command with stdout and stderr apart and its exit code", async () => {
@@ -103,12 +105,12 @@ describe("agent sessions: idle timeout from the preferences", () => {
     agents: { preferenceMinuteMs: 300 },
   });
 
-  it("terminates an idle shell with a message", async () => {
+  it("terminates an idle shell with AWS's message in channel_closed, not in the stream", async () => {
     const session = await openSession({ ...suite.op, start: { Target: WEB_A } });
     await session.ready;
     const end = await closedByAgent(session);
-    assert.match(end.output ?? "", /was idle for 1 minute \(idleSessionTimeout\) and was terminated/);
-    assert.match(session.output(), /was idle for 1 minute/);
+    assert.equal(end.output, "Your session timed out due to inactivity and has been terminated.");
+    assert.doesNotMatch(session.output(), /timed out|idle/);
   });
 });
 
@@ -149,13 +151,31 @@ describe("agent sessions: Run As", () => {
       new RegExp(`uid=${nobody!.uid} gid=${nobody!.gid} user=nobody home=${nobody!.home}`),
     );
     assert.doesNotMatch(session.output(), /tobira sandbox/);
-    assert.equal(session.exitCode(), 5);
+    assert.equal(session.exitCode(), undefined, "InteractiveCommands report no EXIT_CODE");
   });
 
   it("never runs a session as root, whatever the tag says", async () => {
     const session = await openSession({ ...b, start: { Target: WEB_B } });
     const end = await closedByAgent(session);
     assert.match(end.output ?? "", /^Unable to start the session: Run As never allows the root user\.$/);
+  });
+
+  it("does not apply to port sessions: the agent forwards them itself, whatever the tag says", async () => {
+    const client = await GenericClient.open({
+      ...b,
+      clientVersion: "1.0.0",
+      start: {
+        Target: WEB_B,
+        DocumentName: "AWS-StartPortForwardingSession",
+        Parameters: { portNumber: ["80"] },
+      },
+    });
+    await client.until("HandshakeComplete", () =>
+      client.delivered.some((d) => d.payloadType === PT.HandshakeComplete),
+    );
+    client.send(PT.Flag, Buffer.from([0, 0, 0, 2]));
+    const closing = await client.closed;
+    assert.equal(closing.channelClosed?.Output, "");
   });
 });
 
@@ -171,12 +191,12 @@ describe("agent sessions: maximum session duration from the preferences", () => 
     agents: { preferenceMinuteMs: 300 },
   });
 
-  it("ends a command that outlives maxSessionDuration, saying so on stderr and in channel_closed", async () => {
+  it("ends a command that outlives maxSessionDuration, saying so in channel_closed alone, with no exit code", async () => {
     const session = await openCommandSession(suite.op, WEB_A, "echo started; sleep 30; echo never");
     const end = await closedByAgent(session);
     assert.match(end.output ?? "", /reached the maximum session duration of 1 minute \(maxSessionDuration\)/);
     assert.equal(session.output(), "started\n");
-    assert.match(session.stderr(), /maximum session duration/);
-    assert.equal(session.exitCode(), 143);
+    assert.equal(session.stderr(), "");
+    assert.equal(session.exitCode(), undefined, "a cancelled command reports no EXIT_CODE");
   });
 });

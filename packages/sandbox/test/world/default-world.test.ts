@@ -226,6 +226,10 @@ describe("default world", () => {
     );
   });
 
+  it("asks its agents for no departure from the real SSM agent (no EXIT_CODE for shells)", () => {
+    assert.deepEqual(world.agents, { reportShellExitCode: false });
+  });
+
   it("returns a fresh copy on every call", () => {
     const mine = defaultWorld();
     mine.users[0]!.name = "mallory";

@@ -44,6 +44,18 @@ roles:
     ]);
   });
 
+  it("takes agents.reportShellExitCode as a boolean and names it when it is not one", () => {
+    const world = parseWorld(
+      `accounts: [{ id: "111111111111" }]\nagents: { reportShellExitCode: true }\n`,
+      "w.yaml",
+    );
+    assert.deepEqual(world.agents, { reportShellExitCode: true });
+    assert.deepEqual(
+      problems(`accounts: [{ id: "111111111111" }]\nagents: { reportShellExitCode: "yes" }\n`),
+      ["agents.reportShellExitCode: expected true or false, got a string (line 2, column 11)"],
+    );
+  });
+
   it("reports a role without an account", () => {
     const yaml = `accounts: [{ id: "111111111111" }]
 roles:
