@@ -1,8 +1,9 @@
-// Finds where sections and keys stand in an AWS INI file, and rejects what the AWS CLI refuses to parse.
+// Reads an AWS INI file into sections, keys and values, each with its line, and rejects what the AWS CLI
+// refuses to parse.
 //
-// Values never come from here: @smithy/shared-ini-file-loader reads them. This pass only walks the raw text
-// the same way that loader does (same comment rule, same header grammar, same sub-section rule) so that each
-// key it returns can be matched to the loader's value and named in an error by file, section and line.
+// The walk follows @smithy/shared-ini-file-loader's header grammar and sub-section rule, so that tobira files
+// sections under the names AWS SDKs use. Values are read here rather than by that loader because the two
+// readers differ, and tobira follows the AWS CLI where they do (see COMMENT_START).
 //
 // Where the loader silently drops a line that the AWS CLI (Python's configparser, strict mode) rejects —
 // a key before any section, a line that is not `key = value`, an unclosed header, a key written twice — we
@@ -14,6 +15,8 @@ export interface LaidOutKey {
   /** As the loader stores it: `name`, or `parent.name` inside an indented sub-section. Case preserved. */
   loaderKey: string;
   line: number;
+  /** The text after `=`, trimmed. */
+  value: string;
 }
 
 export interface LaidOutSection {
@@ -129,7 +132,7 @@ class IniLayout {
       return;
     }
     this.checkIndent(indent, keyText, where);
-    this.addKey(current, keyText, where, lineNumber);
+    this.addKey(current, { loaderKey: keyText, line: lineNumber, value }, where);
   }
 
   private checkIndent(indent: number, keyText: string, where: string): void {
@@ -142,7 +145,8 @@ class IniLayout {
     if (this.subSection === undefined) this.lastKeyIndent = indent;
   }
 
-  private addKey(current: LaidOutSection, keyText: string, where: string, lineNumber: number): void {
+  private addKey(current: LaidOutSection, key: LaidOutKey, where: string): void {
+    const { loaderKey: keyText, line: lineNumber } = key;
     const loaderKey = this.subSection === undefined ? keyText : `${this.subSection}.${keyText}`;
     const folded = loaderKey.toLowerCase();
     const earlier = this.seenKeys.get(folded);
@@ -153,7 +157,7 @@ class IniLayout {
       );
     }
     this.seenKeys.set(folded, lineNumber);
-    current.keys.push({ loaderKey, line: lineNumber });
+    current.keys.push({ ...key, loaderKey });
   }
 }
 

@@ -1,7 +1,6 @@
-// Reads ~/.aws/config and ~/.aws/credentials (or their env overrides) into ConfigFiles: values through
-// @smithy/shared-ini-file-loader, positions from ini-layout, sections sorted into profiles as the AWS CLI does.
+// Reads ~/.aws/config and ~/.aws/credentials (or their env overrides) into ConfigFiles: sections, keys and
+// values from ini-layout, sections sorted into profiles as the AWS CLI does.
 import { readFile } from "node:fs/promises";
-import { loadSharedConfigFiles } from "@smithy/shared-ini-file-loader";
 import { ConfigError } from "../errors.js";
 import { configFilePaths } from "./file-paths.js";
 import { type LaidOutSection, layOutIni, loaderSectionName } from "./ini-layout.js";
@@ -24,8 +23,6 @@ export interface LoadConfigFilesOptions {
   credentialsFile?: string;
 }
 
-type LoaderSections = Record<string, Record<string, string>>;
-
 export async function loadConfigFiles(options: LoadConfigFilesOptions = {}): Promise<ConfigFiles> {
   const paths = configFilePaths(options);
   // Layout first: it refuses names the loader would mishandle before the loader ever sees them.
@@ -36,14 +33,6 @@ export async function loadConfigFiles(options: LoadConfigFilesOptions = {}): Pro
   const configLayout = configText === undefined ? [] : layOutIni(configText, paths.configFile);
   const credentialsLayout =
     credentialsText === undefined ? [] : layOutIni(credentialsText, paths.credentialsFile);
-
-  // ignoreCache: the loader memoises file reads per path for the life of the process; tobira may re-read
-  // a file it has just changed.
-  const loaded = await loadSharedConfigFiles({
-    configFilepath: paths.configFile,
-    filepath: paths.credentialsFile,
-    ignoreCache: true,
-  });
 
   const configFile: ConfigFileInfo = { path: paths.configFile, found: configText !== undefined };
   const credentialsFile: ConfigFileInfo = {
@@ -60,8 +49,7 @@ export async function loadConfigFiles(options: LoadConfigFilesOptions = {}): Pro
       ignored.push({ file: paths.configFile, header: laid.header, line: laid.line, ...place.why });
       continue;
     }
-    const values = loaded.configFile[place.loaderName] as Record<string, string> | undefined;
-    const section = buildSection(laid, values, paths.configFile);
+    const section = buildSection(laid, paths.configFile);
     if (place.kind === "sso-session") {
       const twin = ssoSessions.get(place.name);
       if (twin) throw duplicateSection(twin, section);
@@ -69,7 +57,8 @@ export async function loadConfigFiles(options: LoadConfigFilesOptions = {}): Pro
       continue;
     }
     const entry = profiles.get(place.name) ?? { name: place.name };
-    if (entry.config) throw duplicateSection(entry.config, section);
+    if (entry.config && !isDefaultPair(entry.config, section)) throw duplicateSection(entry.config, section);
+    if (entry.config) ignored.push(replacedDefault(entry.config, section));
     entry.config = section;
     profiles.set(place.name, entry);
   }
@@ -80,8 +69,7 @@ export async function loadConfigFiles(options: LoadConfigFilesOptions = {}): Pro
       ignored.push({ file: paths.credentialsFile, header: laid.header, line: laid.line, ...place.why });
       continue;
     }
-    const values = (loaded.credentialsFile as LoaderSections)[place.name];
-    const section = buildSection(laid, values, paths.credentialsFile);
+    const section = buildSection(laid, paths.credentialsFile);
     const entry = profiles.get(place.name) ?? { name: place.name };
     if (entry.credentials) throw duplicateSection(entry.credentials, section);
     entry.credentials = section;
@@ -108,17 +96,17 @@ async function readTextIfPresent(path: string): Promise<string | undefined> {
 }
 
 type Placement =
-  | { kind: "profile"; name: string; loaderName: string }
-  | { kind: "sso-session"; name: string; loaderName: string }
+  | { kind: "profile"; name: string }
+  | { kind: "sso-session"; name: string }
   | { kind: "ignored"; why: { reason: string; meant?: string } };
 
 /** Config file: `[default]`, `[profile NAME]`, `[sso-session NAME]`; everything else is not a profile. */
 function placeConfigSection(laid: LaidOutSection): Placement {
-  if (laid.header === "default") return { kind: "profile", name: "default", loaderName: "default" };
+  if (laid.header === "default") return { kind: "profile", name: "default" };
   const named = loaderSectionName(laid.header);
-  if (named?.type === "profile") return { kind: "profile", name: named.name, loaderName: named.name };
+  if (named?.type === "profile") return { kind: "profile", name: named.name };
   if (named?.type === "sso-session") {
-    return { kind: "sso-session", name: named.name, loaderName: `sso-session.${named.name}` };
+    return { kind: "sso-session", name: named.name };
   }
   if (named?.type === "services")
     return { kind: "ignored", why: { reason: "a services section (not a profile)" } };
@@ -148,7 +136,7 @@ function placeConfigSection(laid: LaidOutSection): Placement {
 /** Credentials file: `[NAME]`; a `[profile NAME]` header there names no profile the AWS tools look up. */
 function placeCredentialsSection(laid: LaidOutSection): Placement {
   const named = loaderSectionName(laid.header);
-  if (named && named.type === undefined) return { kind: "profile", name: named.name, loaderName: named.name };
+  if (named && named.type === undefined) return { kind: "profile", name: named.name };
   if (named?.type === "profile") {
     return {
       kind: "ignored",
@@ -167,34 +155,40 @@ function placeCredentialsSection(laid: LaidOutSection): Placement {
   };
 }
 
-function buildSection(
-  laid: LaidOutSection,
-  values: Record<string, string> | undefined,
-  file: string,
-): IniSection {
+function buildSection(laid: LaidOutSection, file: string): IniSection {
   const keys = new Map<string, Setting>();
   for (const key of laid.keys) {
-    const value =
-      values !== undefined && Object.hasOwn(values, key.loaderKey) ? values[key.loaderKey] : undefined;
-    if (value === undefined) {
-      // Both readers walk the same text; a mismatch means the file changed between the two reads.
-      throw new ConfigError(`${file} changed while tobira was reading it.`, {
-        hint: "Run the command again.",
-      });
-    }
     keys.set(key.loaderKey.toLowerCase(), {
-      value,
+      value: key.value,
       origin: { file, section: laid.header, key: key.loaderKey, line: key.line },
     });
   }
   return { file, header: laid.header, line: laid.line, keys };
 }
 
+/**
+ * `[default]` and `[profile default]` in one config file: the AWS CLI v2 (botocore's profile map) takes the later
+ * of the two whole, nothing merged; any other repeated section makes it refuse the file.
+ */
+function isDefaultPair(first: IniSection, second: IniSection): boolean {
+  const headers = new Set([first.header, second.header]);
+  return headers.size === 2 && headers.has("default") && headers.has("profile default");
+}
+
+function replacedDefault(earlier: IniSection, later: IniSection): IgnoredSection {
+  return {
+    file: earlier.file,
+    header: earlier.header,
+    line: earlier.line,
+    reason: `[${later.header}] (line ${later.line}) replaces it: the AWS CLI reads the later of [default] and [profile default]`,
+  };
+}
+
 function duplicateSection(first: IniSection, second: IniSection): ConfigError {
   return new ConfigError(
     `${second.file}: section [${second.header}] (line ${second.line}) repeats [${first.header}] (line ${first.line}).`,
     {
-      hint: "The AWS CLI refuses a file with the same section twice ([default] and [profile default] are the same profile); merge them into one.",
+      hint: "The AWS CLI refuses a file with the same section twice; merge them into one.",
     },
   );
 }

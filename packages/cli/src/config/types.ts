@@ -14,7 +14,7 @@ export interface KeyOrigin {
   line: number;
 }
 
-/** One `key = value` line: the value as @smithy/shared-ini-file-loader read it, and where it stands. */
+/** One `key = value` line: the value as the AWS CLI reads it (config/ini-layout.ts), and where it stands. */
 export interface Setting {
   value: string;
   origin: KeyOrigin;

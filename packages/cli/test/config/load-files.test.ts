@@ -221,10 +221,30 @@ describe("malformed files are refused, naming file, section and line", () => {
     assertErrorNames(error, [files.configPath, "[profile a] (line 3)", "(line 1)"]);
   });
 
-  test("[default] and [profile default] together", async () => {
-    const files = writeAwsFiles({ config: "[default]\nregion = x\n[profile default]\nregion = y\n" });
+  test("[default] and [profile default] together: the later one, whole, as the AWS CLI v2 reads them", async () => {
+    // aws-cli/2.9.19: `aws configure get region` prints eu-west-1 and `get output` nothing for the first file;
+    // us-east-1 and text for the second.
+    const first = writeAwsFiles({
+      config: "[default]\nregion = us-east-1\noutput = text\n[profile default]\nregion = eu-west-1\n",
+    });
+    const firstDefault = (await first.load()).profiles.get("default")?.config;
+    assert.equal(firstDefault?.header, "profile default");
+    assert.equal(firstDefault?.keys.get("region")?.value, "eu-west-1");
+    assert.equal(firstDefault?.keys.get("output"), undefined);
+    const second = writeAwsFiles({
+      config: "[profile default]\nregion = eu-west-1\n[default]\nregion = us-east-1\noutput = text\n",
+    });
+    const loaded = await second.load();
+    const secondDefault = loaded.profiles.get("default")?.config;
+    assert.equal(secondDefault?.keys.get("region")?.value, "us-east-1");
+    assert.equal(secondDefault?.keys.get("output")?.value, "text");
+    assert.match(loaded.ignored[0]?.reason ?? "", /\[default\] \(line 3\) replaces it/);
+  });
+
+  test("[default] twice is still refused, as the AWS CLI refuses it", async () => {
+    const files = writeAwsFiles({ config: "[default]\nregion = x\n[default]\nregion = y\n" });
     const error = await thrownBy(() => files.load());
-    assertErrorNames(error, [files.configPath, "[profile default]", "[default]"]);
+    assertErrorNames(error, [files.configPath, "[default] (line 3)", "(line 1)"]);
   });
 
   test("the same key twice in a section, whatever its case", async () => {
