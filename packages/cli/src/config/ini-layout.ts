@@ -3,7 +3,7 @@
 //
 // The walk follows @smithy/shared-ini-file-loader's header grammar and sub-section rule, so that tobira files
 // sections under the names AWS SDKs use. Values are read here rather than by that loader because the two
-// readers differ, and tobira follows the AWS CLI where they do (see COMMENT_START).
+// readers differ, and tobira follows the AWS CLI where they do (comments in values: see COMMENT_START).
 //
 // Where the loader silently drops a line that the AWS CLI (Python's configparser, strict mode) rejects —
 // a key before any section, a line that is not `key = value`, an unclosed header, a key written twice — we
@@ -37,7 +37,13 @@ const KNOWN_SECTION_TYPES = new Set(["profile", "sso-session", "services"]);
  */
 const TYPED_HEADER = /^([A-Za-z0-9_-]+)\s(["']?)([A-Za-z0-9_\-@+.%:/]+)\2$/;
 
-/** The loader ends a line at `#` or `;` that starts the line or follows a blank (so `a#b` keeps its `#`). */
+/**
+ * Where a comment starts on a section header line: a `#` or `;` after a blank (`[profile a] ; note`), which both
+ * the AWS CLI and the JavaScript SDKs' loader accept. On a `key = value` line the two differ: the loader cuts the
+ * value there too, while the AWS CLI (botocore's RawConfigParser, no inline comment prefixes) keeps the whole
+ * text, so `mfa_process = a ; b` runs `a ; b`. tobira follows the AWS CLI for every key, its own included:
+ * only a line that starts with `#` or `;` is a comment.
+ */
 const COMMENT_START = /(^|\s)[;#]/;
 
 /** Splits a header into what the loader makes of it. */
@@ -68,9 +74,9 @@ class IniLayout {
   constructor(private readonly file: string) {}
 
   line(raw: string, lineNumber: number): void {
-    const content = (raw.split(COMMENT_START)[0] ?? "").trim();
-    if (content === "") return;
-    if (content.startsWith("[")) this.header(content, lineNumber);
+    const content = raw.trim();
+    if (content === "" || content.startsWith("#") || content.startsWith(";")) return;
+    if (content.startsWith("[")) this.header((raw.split(COMMENT_START)[0] ?? "").trim(), lineNumber);
     else this.setting(raw, content, lineNumber);
   }
 

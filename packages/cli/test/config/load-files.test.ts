@@ -116,7 +116,8 @@ describe("how the text is read", () => {
     assert.equal(section?.keys.get("mfa_serial")?.value, "arn:aws:iam::1:mfa/a");
   });
 
-  test("a # or ; inside a value is kept; after a blank it starts a comment", async () => {
+  test("a # or ; in a value is kept, after a blank too, as the AWS CLI v2 keeps it", async () => {
+    // aws-cli/2.9.19, `aws configure get`: `region = us-east-1 ; comment` is "us-east-1 ; comment".
     const files = writeAwsFiles({
       config: [
         "# full-line comment",
@@ -126,14 +127,21 @@ describe("how the text is read", () => {
         "tobira_note = a;b",
         "output = json # trailing comment",
         "region = eu-west-3 ;also a comment",
+        "tobira_mfa_process = echo 1 ; echo 2",
+        "  ; an indented comment line",
+        "[profile b] ; a comment after a header",
+        "region = x",
         "",
       ].join("\n"),
     });
-    const keys = (await files.load()).profiles.get("a")?.config?.keys;
+    const loaded = await files.load();
+    const keys = loaded.profiles.get("a")?.config?.keys;
     assert.equal(keys?.get("mfa_process")?.value, "pass otp aws#work");
     assert.equal(keys?.get("tobira_note")?.value, "a;b");
-    assert.equal(keys?.get("output")?.value, "json");
-    assert.equal(keys?.get("region")?.value, "eu-west-3");
+    assert.equal(keys?.get("output")?.value, "json # trailing comment");
+    assert.equal(keys?.get("region")?.value, "eu-west-3 ;also a comment");
+    assert.equal(keys?.get("tobira_mfa_process")?.value, "echo 1 ; echo 2");
+    assert.equal(loaded.profiles.get("b")?.config?.keys.get("region")?.value, "x");
   });
 
   test("every key knows its file, section and line", async () => {

@@ -12,16 +12,20 @@ const SWITCH_ROLE = "arn:aws:iam::222222222222:role/Role-for-switch";
 describe("profile layouts the AWS CLI accepts", { skip: !BUILT && "run `npm run build` first" }, () => {
   let fx: SandboxUser;
   /** A profile section pointed at the sandbox, with alice's counted MFA codes. */
-  const appendProfile = (header: string, lines: string[]): void => {
+  const appendProfile = (header: string, lines: string[], mfaProcess = mfaCodeScript()): void => {
     const section = [
       header,
       "region = ap-northeast-1",
       `endpoint_url = ${fx.sandbox.endpoint}`,
-      `tobira_mfa_process = ${join(fx.root, "mfa-code.sh")}`,
+      `tobira_mfa_process = ${mfaProcess}`,
       ...lines,
     ];
     appendFileSync(fx.env.AWS_CONFIG_FILE as string, `\n${section.join("\n")}\n`);
   };
+
+  const mfaCodeScript = () => join(fx.root, "mfa-code.sh");
+  const storeAliceKeyAs = (profile: string) =>
+    fx.vault.keys.set(profile, { ...fx.aliceKey, addedAt: new Date().toISOString() });
 
   before(async () => {
     fx = await startSandboxUser({ label: "layouts" });
@@ -36,7 +40,7 @@ describe("profile layouts the AWS CLI accepts", { skip: !BUILT && "run `npm run 
       "source_profile = self",
       `mfa_serial = ${ALICE_MFA}`,
     ]);
-    await fx.vault.keys.set("self", { ...fx.aliceKey, addedAt: new Date().toISOString() });
+    await storeAliceKeyAs("self");
     const result = await fx.tobira(["export", "self", "--format", "json"]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(String(JSON.parse(result.stdout).AWS_ACCESS_KEY_ID), /^ASIA/);
@@ -47,5 +51,21 @@ describe("profile layouts the AWS CLI accepts", { skip: !BUILT && "run `npm run 
     assert.ok(assumed, "an AssumeRole allowed");
     assert.match(JSON.stringify(assumed), /Role-for-switch/);
     assert.equal(fx.mfaPrompts(), 1);
+  });
+
+  test("tobira_mfa_process keeps the text after ' ;', as the AWS CLI keeps a value", async () => {
+    // Cut at " ;" the command would be `true`, which prints no code.
+    appendProfile("[profile semi]", [`mfa_serial = ${ALICE_MFA}`], `true ; ${mfaCodeScript()}`);
+    await storeAliceKeyAs("semi");
+    const before = fx.mfaPrompts();
+    const result = await fx.tobira(["export", "semi", "--format", "json"]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(fx.mfaPrompts(), before + 1);
+    const token = fx
+      .audit()
+      .filter((line) => line.action === "GetSessionToken")
+      .at(-1);
+    assert.equal(token?.decision, "Allow");
+    assert.equal(token?.mfa, true);
   });
 });
