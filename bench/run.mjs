@@ -6,7 +6,7 @@
 // measurements and the shared baseline `node -e 0` are run in turn, round after round, so that a slow
 // moment of a shared machine lands on all of them alike. Nothing here asserts a time: the bench prints.
 //
-//   node bench/run.mjs [--quick] [--json] [--runs N] [--warmup N] [--compare-bin ENTRY.js …]
+//   node bench/run.mjs [--quick] [--json] [--runs N] [--warmup N] [--only SUITE,…] [--compare-bin ENTRY.js …]
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { runTimed } from "./child-run.mjs";
 import { printJson, printTable } from "./report.mjs";
 import { credentialProcessSuite } from "./suites/credential-process.mjs";
+import { lossSuite } from "./suites/loss.mjs";
 import { portSuite } from "./suites/port.mjs";
 import { shellSuite } from "./suites/shell.mjs";
 
@@ -23,6 +24,7 @@ const SUITES = [
   { name: "credential-process", setup: credentialProcessSuite },
   { name: "shell", setup: shellSuite },
   { name: "port", setup: portSuite },
+  { name: "loss", setup: lossSuite },
 ];
 
 /**
@@ -43,6 +45,8 @@ const { values: options } = parseArgs({
     json: { type: "boolean", default: false },
     runs: { type: "string" },
     warmup: { type: "string" },
+    // Only these suites (names as in SUITES, comma-separated): `--only loss` prints the loss rows alone.
+    only: { type: "string" },
     // Another build of the CLI's entry (say, a bundle under trial): its cache hit is timed beside ours.
     "compare-bin": { type: "string", multiple: true, default: [] },
   },
@@ -82,7 +86,7 @@ const context = {
 
 const prepared = [];
 try {
-  for (const suite of SUITES) {
+  for (const suite of chosenSuites()) {
     log(`setting up suite ${suite.name}`);
     prepared.push({ name: suite.name, ...(await suite.setup(context)) });
   }
@@ -118,6 +122,19 @@ try {
 } finally {
   for (const suite of prepared) await suite.close?.();
   rmSync(root, { recursive: true, force: true });
+}
+
+/** SUITES, or those `--only` names (an unknown name is an error, not an empty bench). */
+function chosenSuites() {
+  if (options.only === undefined) return SUITES;
+  const names = options.only.split(",").map((name) => name.trim());
+  const unknown = names.filter((name) => !SUITES.some((suite) => suite.name === name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `--only: no suite ${unknown.join(", ")} (suites: ${SUITES.map((s) => s.name).join(", ")})`,
+    );
+  }
+  return SUITES.filter((suite) => names.includes(suite.name));
 }
 
 /** Warm-up rounds (the first checks every command's output), then timed rounds in a rotating order. */

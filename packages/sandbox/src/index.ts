@@ -218,6 +218,8 @@ export async function mfaCodeFor(
     await sleep(Math.max(0, waitMs) + 50);
   }
 }
+export { FaultyGatewayRelay, type RelayStats } from "./lossy-link/faulty-gateway-relay.js";
+export type { RelayFaultPlan, RelayFaults } from "./lossy-link/frame-faults.js";
 export {
   formatFinding,
   loadTemplatesIntoWorld,

@@ -79,12 +79,22 @@ export const SHELL_SESSION_TYPES: readonly string[] = [
 
 /** §4.3: reliable-delivery timing (milliseconds) and buffer sizes of the official implementations. */
 export const RELIABILITY = {
+  /** The plugin's scheduler tick; tobira sets its timer at each message's own deadline instead. */
   retransmitTickMs: 100,
   initialRtoMs: 200,
   initialSrttMs: 100,
   initialRttVarMs: 0,
   clockGranularityMs: 10,
   maxRtoMs: 1000,
+  /**
+   * tobira's floor under the RTO (the plugin has none, §4.3): a loopback round trip of a few ms would
+   * otherwise time out on any pause of the event loop and resend what was never lost.
+   */
+  minRtoMs: 50,
+  /** Acks of later messages before an unacked one counts as lost and is resent at once (tobira, §4.7). */
+  lossEvidenceAcks: 3,
+  /** How long one message may stay unacknowledged before the session is given up (the plugin's ≈5 min). */
+  giveUpAfterMs: 300_000,
   rttAlpha: 1 / 8,
   rttBeta: 1 / 4,
   /** The plugin gives up (and terminates the session) after this many resends of one message (≈5 min). */

@@ -29,7 +29,8 @@ export interface DataChannelTuning {
   /** Frames accepted but unsent before producers wait. */
   maxQueued?: number;
   retransmitPolicy?: RetransmitPolicy;
-  retransmitTickMs?: number;
+  /** Acks of later messages that declare an unacked one lost and resend it at once. */
+  lossEvidenceAcks?: number;
   maxResends?: number;
   /** Out-of-order frames held by the receiver (count and payload bytes). */
   maxBufferedFrames?: number;
@@ -133,8 +134,8 @@ export class DataChannelCore {
         "maxQueued",
         "framesPerSecond",
         "burstFrames",
-        "retransmitTickMs",
         "retransmitPolicy",
+        "lossEvidenceAcks",
         "maxResends",
       ]),
       onExhausted: (error) => this.end({ reason: "failed", error }),

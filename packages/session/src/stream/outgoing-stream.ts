@@ -1,14 +1,16 @@
 // The sending half of the reliable layer (§4.1, §4.3, §4.5): sequence numbers, the unacknowledged window,
-// retransmission by RTO, pause/start publication, pacing, and back-pressure to the producer.
+// retransmission on evidence of loss and by timeout, pause/start publication, pacing, and back-pressure to
+// the producer. Resends go out ahead of new messages, on the same pacer (the gateway counts them alike).
 
 import type { Clock, TimerHandle } from "../clock.js";
 import { encodeFrame } from "../codec/frame.js";
 import { PACING, RELIABILITY } from "../constants.js";
 import { ChannelClosedError, RetransmissionExhaustedError } from "../errors.js";
 import { FramePacer } from "./frame-pacer.js";
+import { InFlightLedger, type InFlightMessage, type RtoBounds, timeoutOf } from "./in-flight-ledger.js";
 import { RttEstimator } from "./rtt-estimator.js";
 
-/** Which unacknowledged messages a retransmission tick may resend. */
+/** Which unacknowledged messages a retransmission timeout resends: the oldest, or every overdue one. */
 export type RetransmitPolicy = "head" | "all-overdue";
 
 export interface OutgoingStreamOptions {
@@ -26,10 +28,13 @@ export interface OutgoingStreamOptions {
   /** Data-frame ceiling (new and resent frames). */
   framesPerSecond?: number;
   burstFrames?: number;
-  retransmitTickMs?: number;
   retransmitPolicy?: RetransmitPolicy;
+  /** Acks of later messages that declare an unacked one lost (RELIABILITY.lossEvidenceAcks). */
+  lossEvidenceAcks?: number;
   maxResends?: number;
-  /** Called once when a message was resent `maxResends` times without an ack. */
+  /** How long a message may stay unacked, resent, before the stream gives up (≈5 min like the plugin). */
+  giveUpAfterMs?: number;
+  /** Called once when a message was resent `maxResends` times (or for `giveUpAfterMs`) without an ack. */
   onExhausted?: (error: RetransmissionExhaustedError) => void;
   /** Called when `transmit` throws; the message stays queued. */
   onTransmitError?: (error: unknown) => void;
@@ -45,21 +50,18 @@ interface BlockedMessage extends QueuedMessage {
   reject: (error: Error) => void;
 }
 
-interface InFlightMessage {
-  sequenceNumber: number;
-  frame: Uint8Array;
-  firstSent: number;
-  lastSent: number;
-  resends: number;
-}
-
 export interface OutgoingStats {
   nextSequenceNumber: number;
   inFlight: number;
   queued: number;
   blocked: number;
   paused: boolean;
+  /** Every resend, whatever its cause. */
   resends: number;
+  /** Resends decided by acks of later messages (gaps), not by the timeout. */
+  resendsOnEvidence: number;
+  /** Retransmission timeouts that fired on a message. */
+  timeouts: number;
   rtoMs: number;
 }
 
@@ -71,16 +73,21 @@ export class OutgoingStream {
   #nextSequence = 0;
   #queue: QueuedMessage[] = [];
   #blocked: BlockedMessage[] = [];
-  readonly #inFlight = new Map<number, InFlightMessage>();
+  readonly #ledger = new InFlightLedger();
   #drainWaiters: (() => void)[] = [];
-  /** Sequence numbers to resend before anything new (after a transport swap, §8). */
+  /** Sequence numbers to resend before anything new (lost, timed out, or after a transport swap, §8). */
   #resendQueue: number[] = [];
+  readonly #resendQueued = new Set<number>();
   #paused = false;
   #closed = false;
   #exhausted = false;
   #totalResends = 0;
+  #resendsOnEvidence = 0;
+  #timeouts = 0;
   #pumpTimer: TimerHandle | undefined;
-  #tickTimer: TimerHandle | undefined;
+  #timeoutTimer: TimerHandle | undefined;
+  /** The RTO when the timeout timer was set. */
+  #timerRto = 0;
 
   constructor(options: OutgoingStreamOptions) {
     this.#o = {
@@ -89,9 +96,10 @@ export class OutgoingStream {
       maxQueued: 256,
       framesPerSecond: PACING.maxFramesPerSecond,
       burstFrames: PACING.burstFrames,
-      retransmitTickMs: RELIABILITY.retransmitTickMs,
       retransmitPolicy: "head",
+      lossEvidenceAcks: RELIABILITY.lossEvidenceAcks,
       maxResends: RELIABILITY.maxResends,
+      giveUpAfterMs: RELIABILITY.giveUpAfterMs,
       ...options,
     };
     this.#pacer = new FramePacer({
@@ -112,11 +120,13 @@ export class OutgoingStream {
   stats(): OutgoingStats {
     return {
       nextSequenceNumber: this.#nextSequence,
-      inFlight: this.#inFlight.size,
+      inFlight: this.#ledger.size,
       queued: this.#queue.length,
       blocked: this.#blocked.length,
       paused: this.#paused,
       resends: this.#totalResends,
+      resendsOnEvidence: this.#resendsOnEvidence,
+      timeouts: this.#timeouts,
       rtoMs: this.#rtt.rto,
     };
   }
@@ -144,12 +154,18 @@ export class OutgoingStream {
     });
   }
 
-  /** An ack for `sequenceNumber` arrived: stop tracking it and fold its round trip into the RTO (§4.3). */
+  /**
+   * An ack for `sequenceNumber` arrived: stop tracking it, fold its round trip into the RTO (§4.3), and resend
+   * at once what it shows to be lost (in-flight-ledger.ts).
+   */
   acknowledge(sequenceNumber: number): boolean {
-    const entry = this.#inFlight.get(sequenceNumber);
-    if (entry === undefined) return false;
-    this.#rtt.addSample(this.#o.clock.now() - entry.lastSent);
-    this.#inFlight.delete(sequenceNumber);
+    const now = this.#o.clock.now();
+    const outcome = this.#ledger.acknowledge(sequenceNumber, now, this.#o.lossEvidenceAcks);
+    if (outcome === undefined) return false;
+    if (outcome.rttSampleMs !== undefined) this.#rtt.addSample(outcome.rttSampleMs);
+    for (const entry of outcome.lost) {
+      if (this.#queueResend(entry.sequenceNumber)) this.#resendsOnEvidence++;
+    }
     this.#pump();
     this.#checkDrained();
     return true;
@@ -161,20 +177,20 @@ export class OutgoingStream {
    */
   resendAll(): void {
     if (this.#closed) return;
-    this.#resendQueue = [...this.#inFlight.keys()].sort((x, y) => x - y);
+    for (const sequenceNumber of this.#ledger.sequenceNumbers()) this.#queueResend(sequenceNumber);
     this.#pump();
   }
 
   /** pause_publication: nothing new goes out and nothing is resent until `resume` (§4.5). */
   pause(): void {
     this.#paused = true;
+    this.#stopTimer();
   }
 
   resume(): void {
     if (!this.#paused) return;
     this.#paused = false;
     this.#pump();
-    this.#ensureTick();
   }
 
   /** Resolves when every accepted message has been sent and acknowledged (or the stream closed). */
@@ -187,9 +203,8 @@ export class OutgoingStream {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#pumpTimer !== undefined) this.#o.clock.clearTimeout(this.#pumpTimer);
-    if (this.#tickTimer !== undefined) this.#o.clock.clearTimeout(this.#tickTimer);
     this.#pumpTimer = undefined;
-    this.#tickTimer = undefined;
+    this.#stopTimer();
     const error = new ChannelClosedError(
       "The data channel closed before the message was sent.",
       "Open a new session.",
@@ -197,13 +212,15 @@ export class OutgoingStream {
     for (const b of this.#blocked) b.reject(error);
     this.#blocked = [];
     this.#queue = [];
-    this.#inFlight.clear();
+    this.#ledger.clear();
+    this.#resendQueue = [];
+    this.#resendQueued.clear();
     for (const w of this.#drainWaiters) w();
     this.#drainWaiters = [];
   }
 
   #isDrained(): boolean {
-    return this.#queue.length === 0 && this.#blocked.length === 0 && this.#inFlight.size === 0;
+    return this.#queue.length === 0 && this.#blocked.length === 0 && this.#ledger.size === 0;
   }
 
   #checkDrained(): void {
@@ -222,74 +239,81 @@ export class OutgoingStream {
     }
   }
 
-  /** Sends queued messages while the window, the pacer and publication allow. */
+  /** Resends first, then queued messages while the window, the pacer and publication allow. */
   #pump(): void {
     if (this.#closed) return;
     this.#admit();
-    if (!this.#resendPending()) {
-      this.#ensureTick();
+    if (!this.#sendResends()) {
+      this.#ensureTimer();
       return;
     }
-    while (!this.#paused && this.#queue.length > 0 && this.#inFlight.size < this.#o.window) {
+    while (!this.#paused && this.#queue.length > 0 && this.#ledger.size < this.#o.window) {
       if (!this.#pacer.tryTake()) {
         this.#schedulePump(this.#pacer.delayUntilNext());
         break;
       }
-      const message = this.#queue[0]!;
-      const sequenceNumber = this.#nextSequence;
-      const now = this.#o.clock.now();
-      const frame = encodeFrame({
-        messageType: this.#o.messageType,
-        sequenceNumber,
-        flags: sequenceNumber === 0 ? this.#o.firstMessageFlags : 0,
-        payloadType: message.payloadType,
-        payload: message.payload,
-        createdDate: now,
-      });
-      try {
-        this.#o.transmit(frame);
-      } catch (error) {
-        // Like the plugin: a failed write neither advances the sequence nor stores the frame (§4.3).
-        this.#o.onTransmitError?.(error);
-        return;
-      }
+      if (!this.#sendNew(this.#queue[0]!)) return;
       this.#queue.shift();
-      this.#nextSequence++;
-      this.#inFlight.set(sequenceNumber, {
-        sequenceNumber,
-        frame,
-        firstSent: now,
-        lastSent: now,
-        resends: 0,
-      });
       this.#admit();
     }
-    this.#ensureTick();
+    this.#ensureTimer();
   }
 
-  /** Sends what `resendAll` asked for; false while some of it still waits (pacer, paused, socket). */
-  #resendPending(): boolean {
+  /** One new message onto the wire; false when the socket refused it. */
+  #sendNew(message: QueuedMessage): boolean {
+    const sequenceNumber = this.#nextSequence;
+    const now = this.#o.clock.now();
+    const frame = encodeFrame({
+      messageType: this.#o.messageType,
+      sequenceNumber,
+      flags: sequenceNumber === 0 ? this.#o.firstMessageFlags : 0,
+      payloadType: message.payloadType,
+      payload: message.payload,
+      createdDate: now,
+    });
+    try {
+      this.#o.transmit(frame);
+    } catch (error) {
+      // Like the plugin: a failed write neither advances the sequence nor stores the frame (§4.3).
+      this.#o.onTransmitError?.(error);
+      return false;
+    }
+    this.#nextSequence++;
+    this.#ledger.add(sequenceNumber, frame, now);
+    return true;
+  }
+
+  /** Queues one resend (once, however often it is asked for); false when it was queued already. */
+  #queueResend(sequenceNumber: number): boolean {
+    if (this.#resendQueued.has(sequenceNumber)) return false;
+    this.#resendQueued.add(sequenceNumber);
+    this.#resendQueue.push(sequenceNumber);
+    return true;
+  }
+
+  /** Sends the queued resends; false while some of them still wait (pacer, paused, socket). */
+  #sendResends(): boolean {
     while (this.#resendQueue.length > 0) {
       if (this.#paused) return false;
-      const entry = this.#inFlight.get(this.#resendQueue[0]!);
-      if (entry === undefined) {
-        this.#resendQueue.shift();
-        continue;
-      }
-      if (!this.#pacer.tryTake()) {
-        this.#schedulePump(this.#pacer.delayUntilNext());
-        return false;
-      }
-      try {
-        this.#o.transmit(entry.frame);
-      } catch (error) {
-        this.#o.onTransmitError?.(error);
-        return false;
+      const sequenceNumber = this.#resendQueue[0]!;
+      const entry = this.#ledger.get(sequenceNumber);
+      if (entry !== undefined) {
+        if (!this.#pacer.tryTake()) {
+          this.#schedulePump(this.#pacer.delayUntilNext());
+          return false;
+        }
+        try {
+          this.#o.transmit(entry.frame);
+        } catch (error) {
+          this.#o.onTransmitError?.(error);
+          return false;
+        }
+        // Persist the resend time (the plugin updates a copy and so resends every tick once overdue).
+        this.#ledger.markResent(entry, this.#o.clock.now());
+        this.#totalResends++;
       }
       this.#resendQueue.shift();
-      entry.lastSent = this.#o.clock.now();
-      entry.resends++;
-      this.#totalResends++;
+      this.#resendQueued.delete(sequenceNumber);
     }
     return true;
   }
@@ -305,39 +329,67 @@ export class OutgoingStream {
     );
   }
 
-  #ensureTick(): void {
-    if (this.#closed || this.#tickTimer !== undefined || this.#inFlight.size === 0) return;
-    this.#tickTimer = this.#o.clock.setTimeout(() => {
-      this.#tickTimer = undefined;
-      this.#retransmitOverdue();
-      this.#ensureTick();
-    }, this.#o.retransmitTickMs);
+  /**
+   * One timer, at the earliest retransmission timeout of what is in flight and not already queued. A new
+   * message never times out before the ones already in flight, so the timer is only set again when none is
+   * pending or the RTO fell well below the one it was set with (early round trips shrink it from 200 ms).
+   */
+  #ensureTimer(): void {
+    if (this.#closed || this.#paused) return;
+    if (this.#timeoutTimer !== undefined) {
+      if (this.#rtt.rto >= this.#timerRto * 0.75) return;
+      this.#stopTimer();
+    }
+    const due = InFlightLedger.nextDeadline(this.#timeoutCandidates(), this.#rtoBounds());
+    if (due === undefined) return;
+    this.#timerRto = this.#rtt.rto;
+    this.#timeoutTimer = this.#o.clock.setTimeout(
+      () => {
+        this.#timeoutTimer = undefined;
+        this.#onTimeout();
+        this.#ensureTimer();
+      },
+      // Whole milliseconds: the RTO is fractional, the clock (and CreatedDate, §2.1) is not.
+      Math.max(1, Math.ceil(due - this.#o.clock.now())),
+    );
   }
 
-  /** One scheduler tick (§4.3): resend the head (or every overdue message) whose RTO has passed. */
-  #retransmitOverdue(): void {
+  #timeoutCandidates(): InFlightMessage[] {
+    return this.#ledger.timeoutCandidates(this.#resendQueued, this.#o.retransmitPolicy === "head");
+  }
+
+  #rtoBounds(): RtoBounds {
+    return { rtoMs: this.#rtt.rto, maxRtoMs: RELIABILITY.maxRtoMs };
+  }
+
+  #stopTimer(): void {
+    if (this.#timeoutTimer !== undefined) this.#o.clock.clearTimeout(this.#timeoutTimer);
+    this.#timeoutTimer = undefined;
+  }
+
+  /** The timeout fell (§4.3): resend the oldest overdue message (or every one), each timeout doubling. */
+  #onTimeout(): void {
     if (this.#closed || this.#paused) return;
     const now = this.#o.clock.now();
-    for (const entry of this.#inFlight.values()) {
-      if (now - entry.lastSent > this.#rtt.rto) {
-        if (entry.resends >= this.#o.maxResends) {
-          this.#exhaust(entry);
-          return;
-        }
-        if (!this.#pacer.tryTake()) return;
-        try {
-          this.#o.transmit(entry.frame);
-        } catch (error) {
-          this.#o.onTransmitError?.(error);
-          return;
-        }
-        // Persist the resend time (the plugin updates a copy and so resends every tick once overdue).
-        entry.lastSent = now;
-        entry.resends++;
-        this.#totalResends++;
+    const bounds = this.#rtoBounds();
+    for (const entry of this.#timeoutCandidates()) {
+      if (now - entry.lastSent < timeoutOf(entry, bounds)) continue;
+      if (this.#givesUp(entry, now)) {
+        this.#exhaust(entry);
+        return;
       }
-      if (this.#o.retransmitPolicy === "head") return;
+      entry.timeouts++;
+      this.#timeouts++;
+      this.#queueResend(entry.sequenceNumber);
     }
+    this.#pump();
+  }
+
+  #givesUp(entry: InFlightMessage, now: number): boolean {
+    return (
+      entry.resends >= this.#o.maxResends ||
+      (entry.resends > 0 && now - entry.firstSent >= this.#o.giveUpAfterMs)
+    );
   }
 
   #exhaust(entry: InFlightMessage): void {

@@ -57,14 +57,15 @@ describe("OutgoingStream", () => {
     assert.equal(stream.stats().inFlight, 3);
   });
 
-  it("resends an unacked message after the RTO, keeping its id, and persists the resend time", async () => {
+  it("resends an unacked message after the RTO, keeping its id, doubling the timeout each time", async () => {
     const { clock, sent, stream } = harness();
     await stream.send(1, bytes("x"));
-    clock.advance(1000);
-    // RTO 200 ms, 100 ms ticks, "now − lastSent > RTO": resent at 300, then every 300 ms, not every tick.
+    clock.advance(1500);
+    // Initial RTO 200 ms (§4.3), a timer at the deadline (no 100 ms tick), the timeout doubled after each
+    // expiry (RFC 6298 §5.5): resent at 200, 200 + 400 = 600, 600 + 800 = 1400.
     assert.deepEqual(
       sent.map((s) => s.at),
-      [0, 300, 600, 900],
+      [0, 200, 600, 1400],
     );
     assert.equal(new Set(sent.map((s) => s.id)).size, 1);
     assert.equal(stream.stats().resends, 3);
@@ -84,8 +85,8 @@ describe("OutgoingStream", () => {
 
   it("resends only the head under the head policy, every overdue message under all-overdue", async () => {
     for (const [policy, expected] of [
-      ["head", ["0@0", "1@0", "0@300"]],
-      ["all-overdue", ["0@0", "1@0", "0@300", "1@300"]],
+      ["head", ["0@0", "1@0", "0@200"]],
+      ["all-overdue", ["0@0", "1@0", "0@200", "1@200"]],
     ] as const) {
       const { clock, sent, stream } = harness({ retransmitPolicy: policy });
       await stream.send(1, bytes("a"));

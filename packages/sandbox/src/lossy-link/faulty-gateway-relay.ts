@@ -1,40 +1,24 @@
-// A fault-injecting stand-in for the network between the real CLI process and the sandbox's endpoint, on real
-// loopback sockets. HTTP API calls pass through untouched (StreamUrl in the answers is rewritten to point at
-// the relay); each data-channel websocket is relayed to the gateway frame by frame, where data frames and
-// acknowledgements are dropped, duplicated, delayed and reordered by a seeded RNG (the MGS-like faults of
-// @tobira/session/testing's FaultyRelay, here between processes), and `cut()` kills the sockets on command.
-import { createServer, type IncomingMessage, request, type Server } from "node:http";
+// A fault-injecting stand-in for the network between a Session Manager client and the sandbox's endpoint, on
+// real loopback sockets. HTTP API calls pass through untouched (StreamUrl in the answers is rewritten to point
+// at the relay); each data-channel websocket is relayed to the gateway frame by frame, where data frames and
+// acknowledgements are dropped, duplicated, held back (reordered) and delayed by a seeded RNG
+// (frame-faults.ts), and `cut()` kills the sockets on command. The tests' and the bench's lossy network.
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { seededRandom } from "@tobira/session/testing";
 import WebSocket, { WebSocketServer } from "ws";
+import { messageTypeOf } from "../gateway/frame-peek.js";
+import {
+  FAULTED_TYPES,
+  type FaultCounts,
+  faultDelays,
+  type RelayFaultPlan,
+  type RelayFaults,
+} from "./frame-faults.js";
 
-export interface RelayFaults {
-  drop?: number;
-  duplicate?: number;
-  /** Extra delay per frame, 0..jitterMs at random: frames overtake each other. */
-  jitterMs?: number;
-}
-
-/** Faults per direction: toward the gateway (what the CLI sends) and toward the CLI. */
-export interface RelayFaultPlan {
-  toGateway?: RelayFaults;
-  toClient?: RelayFaults;
-}
-
-export interface RelayStats {
-  frames: number;
-  dropped: number;
-  duplicated: number;
-  delayed: number;
+export interface RelayStats extends FaultCounts {
   cuts: number;
   sockets: number;
-}
-
-const FAULTED_TYPES = new Set(["input_stream_data", "output_stream_data", "acknowledge"]);
-
-function messageTypeOf(frame: Buffer): string {
-  if (frame.length < 36) return "";
-  return frame.toString("latin1", 4, 36).replace(/\0+$/g, "").trim();
 }
 
 interface Pair {
@@ -69,7 +53,7 @@ export class FaultyGatewayRelay {
     return relay;
   }
 
-  /** The endpoint to give the CLI instead of the sandbox's. */
+  /** The endpoint to give the client instead of the sandbox's. */
   get url(): string {
     return this.#url;
   }
@@ -78,7 +62,7 @@ export class FaultyGatewayRelay {
     return { ...this.#stats };
   }
 
-  /** Kills every data-channel socket now, both the CLI's and the one to the gateway (a network drop). */
+  /** Kills every data-channel socket now, both the client's and the one to the gateway (a network drop). */
   cut(): number {
     let n = 0;
     for (const pair of this.#pairs) {
@@ -98,7 +82,7 @@ export class FaultyGatewayRelay {
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
-  #proxyHttp(req: IncomingMessage, res: import("node:http").ServerResponse): void {
+  #proxyHttp(req: IncomingMessage, res: ServerResponse): void {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
@@ -150,27 +134,29 @@ export class FaultyGatewayRelay {
     });
     upstream.once("error", () => socket.destroy());
     upstream.once("open", () => {
-      this.#wss.handleUpgrade(req, socket, head, (client) => {
-        const pair = { client, upstream };
-        this.#pairs.add(pair);
-        this.#stats.sockets++;
-        const end = () => {
-          this.#pairs.delete(pair);
-          client.terminate();
-          upstream.terminate();
-        };
-        client.on("close", end);
-        upstream.on("close", end);
-        client.on("error", end);
-        upstream.on("error", end);
-        client.on("message", (data, isBinary) =>
-          this.#carry(pair, upstream, data as Buffer, isBinary, this.faults.toGateway ?? {}),
-        );
-        upstream.on("message", (data, isBinary) =>
-          this.#carry(pair, client, data as Buffer, isBinary, this.faults.toClient ?? {}),
-        );
-      });
+      this.#wss.handleUpgrade(req, socket, head, (client) => this.#pair(client, upstream));
     });
+  }
+
+  #pair(client: WebSocket, upstream: WebSocket): void {
+    const pair = { client, upstream };
+    this.#pairs.add(pair);
+    this.#stats.sockets++;
+    const end = () => {
+      this.#pairs.delete(pair);
+      client.terminate();
+      upstream.terminate();
+    };
+    client.on("close", end);
+    upstream.on("close", end);
+    client.on("error", end);
+    upstream.on("error", end);
+    client.on("message", (data, isBinary) =>
+      this.#carry(pair, upstream, data as Buffer, isBinary, this.faults.toGateway ?? {}),
+    );
+    upstream.on("message", (data, isBinary) =>
+      this.#carry(pair, client, data as Buffer, isBinary, this.faults.toClient ?? {}),
+    );
   }
 
   #carry(pair: Pair, to: WebSocket, data: Buffer, isBinary: boolean, faults: RelayFaults): void {
@@ -181,21 +167,11 @@ export class FaultyGatewayRelay {
       send();
       return;
     }
-    this.#stats.frames++;
-    const { drop = 0, duplicate = 0, jitterMs = 0 } = faults;
-    if (this.#random() < drop) {
-      this.#stats.dropped++;
-      return;
-    }
-    const copies = this.#random() < duplicate ? 2 : 1;
-    if (copies === 2) this.#stats.duplicated++;
-    for (let i = 0; i < copies; i++) {
-      const delay = jitterMs > 0 ? Math.floor(this.#random() * jitterMs) : 0;
+    for (const delay of faultDelays(faults, this.#random, this.#stats)) {
       if (delay === 0) {
         send();
         continue;
       }
-      this.#stats.delayed++;
       const timer = setTimeout(() => {
         this.#timers.delete(timer);
         send();
