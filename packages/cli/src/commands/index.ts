@@ -12,6 +12,7 @@ import * as list from "./list.js";
 import * as login from "./login.js";
 import * as port from "./port.js";
 import * as remove from "./remove.js";
+import * as rolesAnywhere from "./rolesanywhere.js";
 import * as rotate from "./rotate.js";
 import * as run from "./run.js";
 import * as sandbox from "./sandbox.js";
@@ -40,6 +41,8 @@ export const commandModules: CommandModule[] = [
   credentialProcess,
   serve,
   login,
+  // certificate-based role credentials (IAM Roles Anywhere)
+  rolesAnywhere,
   // Session Manager: find an instance, open a shell, run a command, forward ports, carry SSH
   targets,
   shell,

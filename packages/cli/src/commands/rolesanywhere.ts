@@ -1,0 +1,58 @@
+// `tobira rolesanywhere credential-process | serve | update`: role credentials for an X.509 certificate
+// through IAM Roles Anywhere, as AWS's aws_signing_helper gives them; rolesanywhere/ runs each, loaded only
+// when it runs. The certificate and ARNs come from flags, or from a config profile's tobira_rolesanywhere_* keys.
+import type { Command } from "commander";
+import type { IdentityFlags } from "../rolesanywhere/identity-flags.js";
+
+function addIdentityFlags(command: Command): Command {
+  return command
+    .option("--certificate <file>", "the X.509 certificate (PEM or DER) the session is signed with")
+    .option(
+      "--private-key <file>",
+      "its private key: RSA or EC, PEM or PKCS#8 (encrypted: passphrase from $TOBIRA_ROLESANYWHERE_KEY_PASSPHRASE(_FILE) or the terminal)",
+    )
+    .option("--intermediates <file>", "PEM bundle of intermediate CA certificates, sent with the certificate")
+    .option("--trust-anchor-arn <arn>", "the trust anchor (its region is the default region)")
+    .option("--profile-arn <arn>", "the Roles Anywhere profile")
+    .option("--role-arn <arn>", "the role to assume")
+    .option("--session-duration <seconds>", "900–43200 (default: the profile's duration)")
+    .option(
+      "--role-session-name <name>",
+      "session name, if the profile accepts one (default: the certificate's serial)",
+    )
+    .option("--region <region>", "region of the Roles Anywhere endpoint (default: the trust anchor's)")
+    .option(
+      "--endpoint <url>",
+      "endpoint URL (default: $AWS_ENDPOINT_URL_ROLESANYWHERE, $AWS_ENDPOINT_URL, else AWS's)",
+    )
+    .option(
+      "--profile <name>",
+      "read all of the above from this AWS config profile's tobira_rolesanywhere_* keys",
+    );
+}
+
+const EXAMPLE = `
+Example:
+  tobira rolesanywhere credential-process \\
+    --certificate server.pem --private-key server.key --intermediates chain.pem \\
+    --trust-anchor-arn arn:aws:rolesanywhere:eu-west-1:111111111111:trust-anchor/… \\
+    --profile-arn arn:aws:rolesanywhere:eu-west-1:111111111111:profile/… \\
+    --role-arn arn:aws:iam::111111111111:role/lab-server`;
+
+export function register(program: Command): void {
+  const group = program
+    .command("rolesanywhere")
+    .description("role credentials for an X.509 certificate through IAM Roles Anywhere");
+  addIdentityFlags(
+    group
+      .command("credential-process")
+      .description("print credential_process JSON from one CreateSession (for the AWS CLI and SDKs)"),
+  )
+    .addHelpText("after", EXAMPLE)
+    .action(async (flags: IdentityFlags) => {
+      const { runRolesAnywhereCredentialProcess } = await import(
+        "../rolesanywhere/credential-process-run.js"
+      );
+      await runRolesAnywhereCredentialProcess(flags);
+    });
+}

@@ -1,0 +1,114 @@
+// Reads the certificate, its intermediates and the private key a Roles Anywhere session is signed with:
+// PEM or DER certificates; RSA and EC keys as PKCS#1/SEC1 PEM, PKCS#8 PEM or DER, and encrypted PKCS#8.
+// The passphrase of an encrypted key never comes from argv: TOBIRA_ROLESANYWHERE_KEY_PASSPHRASE, a file named
+// by TOBIRA_ROLESANYWHERE_KEY_PASSPHRASE_FILE, or the terminal (/dev/tty).
+
+import { createPrivateKey, createPublicKey, type KeyObject, X509Certificate } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { ConfigError, UsageError } from "../errors.js";
+import { askOnTerminal } from "../terminal/index.js";
+import type { X509Identity } from "./x509-signer.js";
+
+export const PASSPHRASE_VARIABLE = "TOBIRA_ROLESANYWHERE_KEY_PASSPHRASE";
+export const PASSPHRASE_FILE_VARIABLE = "TOBIRA_ROLESANYWHERE_KEY_PASSPHRASE_FILE";
+
+export interface KeyFiles {
+  certificate: string;
+  privateKey: string;
+  intermediates?: string | undefined;
+}
+
+async function readBytes(path: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new UsageError(
+      `cannot read the ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? "error"}`,
+      {
+        hint: `check the path given for the ${what}`,
+      },
+    );
+  }
+}
+
+function certificatesOf(bytes: Buffer, path: string): X509Certificate[] {
+  const text = bytes.toString("latin1");
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
+  try {
+    return blocks ? blocks.map((block) => new X509Certificate(block)) : [new X509Certificate(bytes)];
+  } catch {
+    throw new ConfigError(`${path} holds no readable X.509 certificate`, {
+      hint: "give a PEM ('BEGIN CERTIFICATE') or DER certificate file",
+    });
+  }
+}
+
+function isEncrypted(bytes: Buffer): boolean {
+  const text = bytes.toString("latin1");
+  return text.includes("BEGIN ENCRYPTED PRIVATE KEY") || text.includes("Proc-Type: 4,ENCRYPTED");
+}
+
+async function passphrase(env: NodeJS.ProcessEnv, keyPath: string): Promise<string> {
+  const direct = env[PASSPHRASE_VARIABLE];
+  if (direct !== undefined && direct !== "") return direct;
+  const file = env[PASSPHRASE_FILE_VARIABLE];
+  if (file !== undefined && file !== "")
+    return (await readBytes(file, "passphrase file")).toString("utf8").replace(/\r?\n$/, "");
+  return askOnTerminal(`Passphrase for the private key ${keyPath}: `, {
+    what: "the private key's passphrase",
+    echo: false,
+    whenNoTerminal: `set ${PASSPHRASE_FILE_VARIABLE} (a 0600 file holding it) or ${PASSPHRASE_VARIABLE}`,
+  });
+}
+
+function parseKey(bytes: Buffer, secret: string | undefined, path: string): KeyObject {
+  const pem = bytes.toString("latin1").includes("-----BEGIN");
+  try {
+    if (pem) return createPrivateKey(secret === undefined ? bytes : { key: bytes, passphrase: secret });
+    return createPrivateKey({
+      key: bytes,
+      format: "der",
+      type: "pkcs8",
+      ...(secret === undefined ? {} : { passphrase: secret }),
+    });
+  } catch {
+    throw new ConfigError(
+      secret === undefined
+        ? `${path} holds no readable RSA or EC private key`
+        : `cannot decrypt the private key ${path}: wrong passphrase?`,
+      {
+        hint: "give an RSA or EC key as PEM (PKCS#1, SEC1 or PKCS#8) or PKCS#8 DER; an encrypted key needs its passphrase",
+      },
+    );
+  }
+}
+
+function samePublicKey(key: KeyObject, certificate: X509Certificate): boolean {
+  const a = createPublicKey(key).export({ type: "spki", format: "der" });
+  const b = certificate.publicKey.export({ type: "spki", format: "der" });
+  return a.equals(b);
+}
+
+export async function readIdentity(files: KeyFiles, env: NodeJS.ProcessEnv): Promise<X509Identity> {
+  const [certificate] = certificatesOf(await readBytes(files.certificate, "certificate"), files.certificate);
+  const intermediates = files.intermediates
+    ? certificatesOf(await readBytes(files.intermediates, "intermediates bundle"), files.intermediates)
+    : [];
+  const keyBytes = await readBytes(files.privateKey, "private key");
+  const secret = isEncrypted(keyBytes) ? await passphrase(env, files.privateKey) : undefined;
+  const privateKey = parseKey(keyBytes, secret, files.privateKey);
+  if (privateKey.asymmetricKeyType !== "rsa" && privateKey.asymmetricKeyType !== "ec") {
+    throw new ConfigError(
+      `${files.privateKey} is a ${privateKey.asymmetricKeyType} key; Roles Anywhere signs with RSA or EC keys`,
+    );
+  }
+  if (!samePublicKey(privateKey, certificate!)) {
+    throw new ConfigError(
+      `the private key ${files.privateKey} does not belong to the certificate ${files.certificate}`,
+      {
+        hint: "give the key the certificate was issued for",
+      },
+    );
+  }
+  return { certificate: certificate!, intermediates, privateKey };
+}

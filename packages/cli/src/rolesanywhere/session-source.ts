@@ -1,0 +1,33 @@
+// Role credentials for a spec: read the identity once, then one CreateSession per call — what
+// credential-process calls once and serve and update call before each expiry.
+
+import type { TemporaryCredentials } from "../credentials/ports.js";
+import { createRolesAnywhereSession, type RolesAnywhereSession } from "./create-session.js";
+import { readIdentity } from "./key-material.js";
+import { type RolesAnywhereSpec, settleTarget } from "./session-target.js";
+
+export interface SessionSource {
+  /** A fresh session from IAM Roles Anywhere. */
+  fetch(): Promise<RolesAnywhereSession>;
+  /** The role's name (the last part of its ARN): the IMDS credentials path uses it. */
+  roleName: string;
+}
+
+export async function openSessionSource(
+  spec: RolesAnywhereSpec,
+  env: NodeJS.ProcessEnv,
+): Promise<SessionSource> {
+  const target = settleTarget(spec, env);
+  const identity = await readIdentity(spec.files, env);
+  return {
+    fetch: () => createRolesAnywhereSession(target, identity),
+    roleName: spec.roleArn.split("/").pop() ?? spec.roleArn,
+  };
+}
+
+export async function fetchCredentials(
+  spec: RolesAnywhereSpec,
+  env: NodeJS.ProcessEnv,
+): Promise<TemporaryCredentials> {
+  return (await (await openSessionSource(spec, env)).fetch()).credentials;
+}
