@@ -238,3 +238,34 @@ describe("a port session left idle", { skip }, () => {
     assertClosed(closing, client, IDLE_TEXT);
   });
 });
+
+describe("the shell profile, typed into the shell's terminal as the real agent types it", { skip }, () => {
+  const suite = operatorSuite({
+    world: sessionWorld((p) => {
+      kmsOff(p);
+      p.shellProfile.linux = "echo profile-ran";
+    }),
+    agents,
+  });
+
+  // The agent writes the profile and a newline to the pty at once (agent/session/shell: runShellProfile), with
+  // the terminal's echo on: any client, the official plugin too, is handed the echoed line. Whether the shell's
+  // first prompt comes before or after that echo is the race between the shell starting and the write.
+  it("hands every client the echoed profile line, then its output, then the prompt", async () => {
+    const client = await GenericClient.open({ ...suite.op, start: { Target: WEB_A } });
+    client.send(PT.Size, SIZE);
+    const echoFirst = `${RUN_AS_NOTE}\r\necho profile-ran\r\n${PROMPT}profile-ran\r\n${PROMPT}`;
+    const promptFirst = `${RUN_AS_NOTE}\r\n${PROMPT}echo profile-ran\r\nprofile-ran\r\n${PROMPT}`;
+    // The echo and the command's output both name it: wait for both, then the prompt.
+    await client.until("the prompt after the profile's output", () => {
+      const text = client.output().toString();
+      return text.split("profile-ran").length === 3 && text.endsWith(PROMPT);
+    });
+    assert.ok(
+      [echoFirst, promptFirst].includes(client.output().toString()),
+      JSON.stringify(client.output().toString()),
+    );
+    client.send(PT.Output, Buffer.from("exit\r"));
+    assertClosed(await client.closed, client, "");
+  });
+});
