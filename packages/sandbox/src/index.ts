@@ -22,6 +22,7 @@ import { hybridTargetRoutes, loadManagedNodes } from "./services/hybrid/hybrid.j
 import { iamService } from "./services/iam.js";
 import { kmsService } from "./services/kms/kms.js";
 import { ssmService } from "./services/ssm/ssm.js";
+import { ssoRoutes } from "./services/sso/index.js";
 import { stsService } from "./services/sts.js";
 import { writeFileAtomic } from "./state/atomic-file.js";
 import { readStateFile, SandboxState } from "./state/sandbox-state.js";
@@ -92,7 +93,7 @@ export interface SandboxInfo {
 export function defaultServiceRegistry(): ServiceRegistry {
   const registry = new ServiceRegistry();
   for (const route of hybridTargetRoutes()) registry.registerTargetRoute(route);
-  return registry
+  registry
     .register(stsService)
     .register(iamService)
     .register(kmsService)
@@ -101,6 +102,8 @@ export function defaultServiceRegistry(): ServiceRegistry {
     .register(rolesAnywhereControlPlane)
     .registerRoute(federationRoute())
     .registerRoute(createSessionRoute());
+  for (const route of ssoRoutes()) registry.registerRoute(route);
+  return registry;
 }
 
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {

@@ -19,6 +19,7 @@ const load = {
   down: () => import("../sandbox-control/down.js"),
   status: () => import("../sandbox-control/status.js"),
   mfaCode: () => import("../sandbox-control/mfa-code.js"),
+  ssoApprove: () => import("../sandbox-control/sso-approve.js"),
 };
 
 interface SandboxUpCommandOptions {
@@ -81,4 +82,25 @@ export function register(program: Command): void {
     );
 
   registerSandboxNode(sandbox);
+
+  sandbox
+    .command("sso")
+    .description("the sandbox's IAM Identity Center")
+    .command("approve")
+    .description(
+      "approve (or --deny) a device code as an Identity Center user would on the verification page",
+    )
+    .argument("<code>", "the user code `tobira sso login` or the AWS CLI printed, such as BCDF-GHJK")
+    .option("--user <name>", "the Identity Center user who approves (default: the world's first user)")
+    .option("--deny", "deny the request instead")
+    .option("--json", "print a JSON report")
+    .option("--state <dir>", STATE_HELP)
+    .addHelpText(
+      "after",
+      "\nExamples:\n  tobira sandbox sso approve BCDF-GHJK --user dave\n  tobira sandbox sso approve BCDF-GHJK --deny",
+    )
+    .action(
+      async (code: string, options: { state?: string; user?: string; deny?: boolean; json?: boolean }) =>
+        (await load.ssoApprove()).runSandboxSsoApprove(code, options),
+    );
 }

@@ -55,7 +55,45 @@ export function renderConfigFile(world: World, endpoint: string): string {
     }
     parts.push(section(`profile ${profile.name}`, entries));
   }
+  parts.push(...identityCenterSections(world, endpoint));
   return parts.join("\n");
+}
+
+/** The name of the `[sso-session …]` section the sandbox writes for its Identity Center instance. */
+export const SANDBOX_SSO_SESSION = "sandbox";
+
+/**
+ * The Identity Center instance as the AWS CLI's `aws configure sso` writes it: one `[sso-session]` and one
+ * profile per assigned permission set and account, `sso-<set>-<account>`. `endpoint_url` in the sso-session
+ * is tobira's reading (the AWS CLI ignores it) so that `tobira sso login --sso-session` reaches the sandbox.
+ */
+function identityCenterSections(world: World, endpoint: string): string[] {
+  const instance = world.identityCenter;
+  if (!instance) return [];
+  const out = [
+    section(`sso-session ${SANDBOX_SSO_SESSION}`, [
+      ["sso_start_url", instance.startUrl],
+      ["sso_region", instance.region],
+      ["sso_registration_scopes", "sso:account:access"],
+      ["endpoint_url", endpoint],
+    ]),
+  ];
+  const seen = new Set<string>();
+  for (const assignment of instance.assignments) {
+    const name = `sso-${assignment.permissionSet}-${assignment.account}`;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    out.push(
+      section(`profile ${name}`, [
+        ["sso_session", SANDBOX_SSO_SESSION],
+        ["sso_account_id", assignment.account],
+        ["sso_role_name", assignment.permissionSet],
+        ["region", world.region],
+        ["endpoint_url", endpoint],
+      ]),
+    );
+  }
+  return out;
 }
 
 /** Renders the credentials file: each user profile with its user's first active access key. */

@@ -168,6 +168,47 @@ export interface World {
   rolesAnywhere?: RolesAnywhereWorld;
   /** Absent (a hand-built or template world): the agents behave as the real one. */
   agents?: WorldAgents;
+  /** The IAM Identity Center instance, when the world has one. */
+  identityCenter?: IdentityCenter | undefined;
+}
+
+/** A user of the Identity Center identity store (not an IAM user). */
+export interface SsoUser {
+  name: string;
+  /** A stable id, as the identity store gives (a UUID-like string). */
+  userId: string;
+  email: string;
+  displayName: string;
+  /** Names of the Identity Center groups the user is in. */
+  groups: string[];
+}
+
+/** A permission set provisioned into an account: the role AWS made for it there. */
+export interface SsoAssignment {
+  account: string;
+  permissionSet: string;
+  principal: { type: "USER" | "GROUP"; name: string };
+  /** AWSReservedSSO_<set>_<suffix> */
+  roleName: string;
+  roleArn: string;
+}
+
+export interface PermissionSet {
+  name: string;
+  description: string;
+  /** Seconds the role credentials of GetRoleCredentials last. */
+  sessionDuration: number;
+}
+
+export interface IdentityCenter {
+  region: string;
+  startUrl: string;
+  /** d-XXXXXXXXXX */
+  identityStoreId: string;
+  accessTokenSeconds: number;
+  users: SsoUser[];
+  permissionSets: PermissionSet[];
+  assignments: SsoAssignment[];
 }
 
 /** A profile whose credentials are an IAM user's first active access key (written to the credentials file). */

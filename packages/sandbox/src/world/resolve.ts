@@ -7,6 +7,7 @@ import type { WorldIssue } from "./issues.js";
 import type { World } from "./model.js";
 import { resolveAccounts } from "./resolvers/accounts.js";
 import { resolveGroups } from "./resolvers/groups.js";
+import { resolveIdentityCenter } from "./resolvers/identity-center.js";
 import { resolveInstances } from "./resolvers/instances.js";
 import { IssueList } from "./resolvers/issue-list.js";
 import { resolveKmsKeys } from "./resolvers/kms-keys.js";
@@ -26,7 +27,9 @@ export function resolveWorld(file: WorldFile): { world: World; issues: WorldIssu
   const catalog = resolveManagedPolicies(scope);
   const groups = resolveGroups(scope, catalog);
   const users = resolveUsers(scope, catalog, groups);
-  const roles = resolveRoles(scope, catalog);
+  // Identity Center's provisioned roles are roles like the others: trust policies may name them.
+  const sso = resolveIdentityCenter(scope, catalog);
+  const roles = [...resolveRoles(scope, catalog), ...sso.roles];
   // Trust and key policies may name only principals that exist: checked once users and roles are known.
   const resourcePolicies = new ResourcePolicyCheck(issues, known, [...users, ...roles]);
   checkTrustPolicies(scope, resourcePolicies);
@@ -42,6 +45,7 @@ export function resolveWorld(file: WorldFile): { world: World; issues: WorldIssu
     sessionPreferences: resolveSessionPreferences(scope, kmsKeys),
     instances: resolveInstances(scope, roles),
     profiles: resolveProfiles(scope, users, roles),
+    ...(sso.identityCenter === undefined ? {} : { identityCenter: sso.identityCenter }),
     rolesAnywhere: resolveRolesAnywhere(scope, roles),
     agents: file.agents,
   };

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { Base32Error, base32Decode } from "../mfa/base32.js";
 import { policyDocumentSchema } from "../policy/index.js";
 import { rolesAnywhereSectionSchema } from "../rolesanywhere/world/schema.js";
+import { identityCenterSchema } from "./identity-center-schema.js";
 
 /** Creation time of entities that do not say: a fixed instant, so a world always yields the same answers. */
 export const DEFAULT_CREATED = "2024-04-01T00:00:00Z";
@@ -309,6 +310,8 @@ export const worldFileSchema = z.strictObject({
   sessionPreferences: z.array(sessionPreferences).default([]),
   instances: z.array(instance).default([]),
   /** Absent: one profile per user, named after it. */
+  /** An IAM Identity Center instance: its users sign in with the device flow and get permission set roles. */
+  identityCenter: identityCenterSchema.optional(),
   profiles: z.array(profile).optional(),
   /** IAM Roles Anywhere: trust anchors, profiles and CRLs (see rolesanywhere/world/schema.ts). */
   rolesAnywhere: rolesAnywhereSectionSchema,

@@ -25,7 +25,7 @@ async function writeAndLoad(folderName: string, world = defaultWorld()) {
 }
 
 describe("writeAwsFiles with the default world", () => {
-  it("writes exactly the six profiles, each with region and endpoint_url", async () => {
+  it("writes exactly the six IAM profiles and two Identity Center ones, each with region and endpoint_url", async () => {
     const { configFile } = await writeAndLoad("profiles");
     assert.deepEqual(Object.keys(configFile).sort(), [
       "alice",
@@ -33,12 +33,32 @@ describe("writeAwsFiles with the default world", () => {
       "carol",
       "project-a",
       "project-b",
+      "sso-ReadOnly-111111111111",
+      "sso-SessionOperator-222222222222",
+      "sso-session.sandbox",
       "switch",
     ]);
     for (const [name, profile] of Object.entries(configFile)) {
+      if (name.startsWith("sso-session.")) continue;
       assert.equal(profile.region, "ap-northeast-1", name);
       assert.equal(profile.endpoint_url, ENDPOINT, name);
     }
+  });
+
+  it("writes the Identity Center instance as an sso-session and profiles naming it, as `aws configure sso` does", async () => {
+    const { configFile, stateDir } = await writeAndLoad("sso");
+    assert.deepEqual(configFile["sso-SessionOperator-222222222222"], {
+      sso_session: "sandbox",
+      sso_account_id: "222222222222",
+      sso_role_name: "SessionOperator",
+      region: "ap-northeast-1",
+      endpoint_url: ENDPOINT,
+    });
+    const text = readFileSync(join(stateDir, "config"), "utf8");
+    assert.match(
+      text,
+      /\[sso-session sandbox\]\nsso_start_url = https:\/\/d-956700a1b2\.awsapps\.com\/start\nsso_region = ap-northeast-1\nsso_registration_scopes = sso:account:access\n/,
+    );
   });
 
   it("gives user profiles no role keys and role profiles role_arn, source_profile and alice's mfa_serial", async () => {
