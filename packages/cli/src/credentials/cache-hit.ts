@@ -6,12 +6,15 @@
 // files. Any edit of either file, or another AWS_REGION/AWS_ENDPOINT_URL, gives another key: a miss, and the
 // full path runs. Only plans whose source is the vault's long-term keys are remembered: `given` sources
 // (environment, credential_process) must be asked every time.
+//
+// Synchronous (statSync, the synchronous cache reader): the credential-process fast path runs this and
+// nothing else, and a few blocking reads of small files finish before a thread-pool round trip would.
 import { createHash } from "node:crypto";
-import { stat } from "node:fs/promises";
+import { statSync } from "node:fs";
 import { configFilePaths } from "../config/file-paths.js";
 import { sourceRecordKey, stepCacheKeys } from "./cache-key.js";
 import type { CredentialPlan } from "./plan.js";
-import type { AwsCredentials, SessionCacheStore } from "./ports.js";
+import type { AwsCredentials, CacheEntry, SessionCacheStore } from "./ports.js";
 import { REFRESH_MARGIN_MS } from "./refresh-margin.js";
 
 const PLAN_MEMO_MS = 7 * 24 * 3600 * 1000;
@@ -26,12 +29,12 @@ export interface PlanMemoInput {
   env: NodeJS.ProcessEnv;
 }
 
-/** The memo key, or undefined when a file cannot be examined (then nothing is remembered). */
-export async function planMemoKey(input: PlanMemoInput): Promise<string> {
+/** The memo key: a hash of the profile, the options, the resolution variables and both files' identity. */
+export function planMemoKey(input: PlanMemoInput): string {
   const paths = configFilePaths({ env: input.env });
-  const identity = async (path: string) => {
+  const identity = (path: string) => {
     try {
-      const s = await stat(path, { bigint: true });
+      const s = statSync(path, { bigint: true });
       return [path, String(s.size), String(s.mtimeNs), String(s.ino), String(s.dev)];
     } catch {
       return [path, "absent"];
@@ -43,8 +46,8 @@ export async function planMemoKey(input: PlanMemoInput): Promise<string> {
     String(input.durationSeconds ?? ""),
     input.region ?? "",
     ...RESOLUTION_VARIABLES.map((name) => `${name}=${input.env[name] ?? ""}`),
-    ...(await identity(paths.configFile)),
-    ...(await identity(paths.credentialsFile)),
+    ...identity(paths.configFile),
+    ...identity(paths.credentialsFile),
   ];
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex");
 }
@@ -67,22 +70,27 @@ export interface CacheHit {
   credentials: AwsCredentials;
 }
 
+/** What a hit reads: entries by cache key, synchronously (session-cache-reader.ts). */
+export interface SyncCacheReader {
+  get(cacheKey: string): CacheEntry | undefined;
+}
+
 /** The remembered plan's final credentials when they are cached and not within five minutes of expiry. */
-export async function answerFromCache(
-  cache: SessionCacheStore,
+export function answerFromCache(
+  cache: SyncCacheReader,
   memoKey: string,
   now: () => number = Date.now,
-): Promise<CacheHit | undefined> {
-  const memo = await cache.get(memoKey);
+): CacheHit | undefined {
+  const memo = cache.get(memoKey);
   if (memo?.meta.kind !== "plan" || memo.meta.plan === undefined || Date.parse(memo.expiresAt) <= now()) {
     return undefined;
   }
   const plan = JSON.parse(memo.meta.plan) as CredentialPlan;
   if (plan.source.kind !== "long-term" || plan.steps.length === 0) return undefined;
-  const record = await cache.get(sourceRecordKey(plan.source.profile));
+  const record = cache.get(sourceRecordKey(plan.source.profile));
   const accessKeyId = record?.meta.accessKeyId;
   if (!record || accessKeyId === undefined || Date.parse(record.expiresAt) <= now()) return undefined;
-  const entry = await cache.get(stepCacheKeys(plan, accessKeyId)[plan.steps.length - 1]!);
+  const entry = cache.get(stepCacheKeys(plan, accessKeyId)[plan.steps.length - 1]!);
   if (!entry?.credentials || Date.parse(entry.expiresAt) - now() <= REFRESH_MARGIN_MS) return undefined;
   return { plan, credentials: entry.credentials };
 }

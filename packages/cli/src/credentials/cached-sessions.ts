@@ -1,6 +1,7 @@
 // What the session cache holds, told without secrets (`tobira list --sessions`, `vault status`), and forgetting
 // a profile's part of it (`tobira clear`, and `add --force`, `remove`, `rotate` when a long-term key changes).
-import { defaultSessionCacheLocation, FileSessionCache } from "./session-cache-file.js";
+import { FileSessionCache } from "./session-cache-file.js";
+import { defaultSessionCacheLocation } from "./session-cache-reader.js";
 
 /** One cached session as `list --sessions` shows it: what, for whom, until when — never the credentials. */
 export interface CachedSessionInfo {

@@ -37,9 +37,5 @@ export {
   type ResolvedCredentials,
   resolveCredentials,
 } from "./resolve-credentials.js";
-export {
-  defaultSessionCacheLocation,
-  FileSessionCache,
-  type ListedSession,
-  type SessionCacheLocation,
-} from "./session-cache-file.js";
+export { FileSessionCache, type ListedSession } from "./session-cache-file.js";
+export { defaultSessionCacheLocation, type SessionCacheLocation } from "./session-cache-reader.js";

@@ -7,7 +7,8 @@ import { mfaRunnerFor } from "./mfa-runner.js";
 import { type CredentialPlan, planCredentials } from "./plan.js";
 import type { AwsCredentials } from "./ports.js";
 import { resolveCredentials } from "./resolve-credentials.js";
-import { defaultSessionCacheLocation, FileSessionCache } from "./session-cache-file.js";
+import { FileSessionCache } from "./session-cache-file.js";
+import { defaultSessionCacheLocation, SessionCacheReader } from "./session-cache-reader.js";
 
 export interface ProfileCredentialOptions {
   /** --mfa-code: answers the first code asked for. */
@@ -45,17 +46,18 @@ export async function credentialsForProfile(
 ): Promise<ProfileCredentials> {
   const env = options.env ?? process.env;
   const notice = options.notice ?? ((line: string) => process.stderr.write(`tobira: ${line}\n`));
-  const cache = new FileSessionCache(defaultSessionCacheLocation(env));
-  const memoKey = await planMemoKey({
+  const location = defaultSessionCacheLocation(env);
+  const memoKey = planMemoKey({
     profile,
     env,
     ...(options.durationSeconds === undefined ? {} : { durationSeconds: options.durationSeconds }),
     ...(options.region === undefined ? {} : { region: options.region }),
   });
-  const hit = await answerFromCache(cache, memoKey, options.now);
+  const hit = answerFromCache(new SessionCacheReader(location), memoKey, options.now);
   if (hit) return answer(profile, hit.plan, { credentials: hit.credentials, fromCache: true, stsCalls: 0 });
 
   // A miss (or a changed config): read the files, plan, and run the cached providers.
+  const cache = new FileSessionCache(location);
   const { loadConfigFiles, resolveProfile } = await import("../config/index.js");
   const files = await loadConfigFiles({ env });
   // Without `storedKeys`: listing the vault would open it on every call. A profile with nothing else in the

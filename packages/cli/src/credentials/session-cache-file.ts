@@ -14,37 +14,17 @@
 // the memory of a shell that ran `export`). The long-term keys stay behind the vault's passphrase/keyring.
 // Without $XDG_RUNTIME_DIR (macOS, some containers) the key goes to `<tmpdir>/tobira-<uid>`, a 0700 folder we
 // check is ours; the proposal for macOS is to hold this key in the Keychain instead (one keyring read per hit).
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
-import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { TobiraError } from "../errors.js";
 import { isAtomicWriteTempName, writeFileAtomically } from "../files/atomic-write.js";
 import type { CacheEntry, SessionCacheStore } from "./ports.js";
+import { ENTRY_SUFFIX, entryFileName, KEY_FILE, lockFileName, open, seal } from "./session-cache-format.js";
+import { type SessionCacheLocation, SessionCacheReader } from "./session-cache-reader.js";
 
-const MAGIC = Buffer.from("TBS1");
-const KEY_FILE = "session-cache.key";
-const ENTRY_SUFFIX = ".session";
 /** Entries this long past their expiry are deleted when the cache is next written. */
 const GARBAGE_AFTER_MS = 3600 * 1000;
-
-export interface SessionCacheLocation {
-  /** Where the encrypted entries and the lock files live. */
-  cacheDir: string;
-  /** Where the key lives; should be a tmpfs emptied at logout. */
-  keyDir: string;
-}
-
-/** TOBIRA_CACHE_DIR / TOBIRA_RUNTIME_DIR override the XDG defaults (tests and unusual setups). */
-export function defaultSessionCacheLocation(env: NodeJS.ProcessEnv = process.env): SessionCacheLocation {
-  const cacheDir =
-    env.TOBIRA_CACHE_DIR ?? join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "tobira", "sessions");
-  const uid = typeof process.getuid === "function" ? process.getuid() : "user";
-  const keyDir =
-    env.TOBIRA_RUNTIME_DIR ??
-    (env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, "tobira") : join(tmpdir(), `tobira-${uid}`));
-  return { cacheDir, keyDir };
-}
 
 export class SessionCacheError extends TobiraError {
   override name = "SessionCacheError";
@@ -58,33 +38,23 @@ export interface ListedSession {
 }
 
 export class FileSessionCache implements SessionCacheStore {
-  private key: Buffer | undefined;
+  private readonly reader: SessionCacheReader;
 
   constructor(
     readonly location: SessionCacheLocation,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.reader = new SessionCacheReader(location);
+  }
 
   async get(cacheKey: string): Promise<CacheEntry | undefined> {
-    const key = await this.readKey();
-    if (!key) return undefined;
-    const name = this.fileName(key, cacheKey);
-    let data: Buffer;
-    try {
-      data = await fs.readFile(join(this.location.cacheDir, name));
-    } catch {
-      return undefined;
-    }
-    const opened = open(key, name, data);
-    // A file that fails to open (other key, tampered, truncated) is a miss; the next write replaces it.
-    if (!opened || opened.key !== cacheKey) return undefined;
-    return opened.entry;
+    return this.reader.get(cacheKey);
   }
 
   async put(cacheKey: string, entry: CacheEntry): Promise<void> {
     const key = await this.ensureKey();
     await ensurePrivateDir(this.location.cacheDir, false);
-    const name = this.fileName(key, cacheKey);
+    const name = entryFileName(key, cacheKey);
     await writeFileAtomically(join(this.location.cacheDir, name), seal(key, name, { key: cacheKey, entry }));
     await this.collectGarbage(key).catch(() => undefined);
   }
@@ -93,12 +63,12 @@ export class FileSessionCache implements SessionCacheStore {
   async lockPath(lockName: string): Promise<string> {
     const key = await this.ensureKey();
     await ensurePrivateDir(this.location.cacheDir, false);
-    return join(this.location.cacheDir, `${hmac(key, `lock:${lockName}`)}.lock`);
+    return join(this.location.cacheDir, lockFileName(key, lockName));
   }
 
   /** Every readable entry, expired ones included (for `tobira list --sessions`). */
   async list(): Promise<ListedSession[]> {
-    const key = await this.readKey();
+    const key = this.reader.readKey();
     if (!key) return [];
     const out: ListedSession[] = [];
     for (const name of await entryNames(this.location.cacheDir)) {
@@ -133,24 +103,8 @@ export class FileSessionCache implements SessionCacheStore {
     return removed;
   }
 
-  private fileName(key: Buffer, cacheKey: string): string {
-    return `${hmac(key, `entry:${cacheKey}`)}${ENTRY_SUFFIX}`;
-  }
-
-  private async readKey(): Promise<Buffer | undefined> {
-    if (this.key) return this.key;
-    try {
-      const key = await fs.readFile(join(this.location.keyDir, KEY_FILE));
-      if (key.length !== 32) return undefined;
-      this.key = key;
-      return key;
-    } catch {
-      return undefined;
-    }
-  }
-
   private async ensureKey(): Promise<Buffer> {
-    const existing = await this.readKey();
+    const existing = this.reader.readKey();
     if (existing) return existing;
     await ensurePrivateDir(this.location.keyDir, true);
     const path = join(this.location.keyDir, KEY_FILE);
@@ -167,8 +121,8 @@ export class FileSessionCache implements SessionCacheStore {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
-    this.key = undefined;
-    const key = await this.readKey();
+    this.reader.forgetKey();
+    const key = this.reader.readKey();
     if (!key) {
       throw new SessionCacheError(`the session cache key ${path} is not 32 bytes`, {
         hint: `delete ${path}; cached sessions will be fetched again`,
@@ -193,39 +147,6 @@ export class FileSessionCache implements SessionCacheStore {
         await fs.rm(path, { force: true });
       }
     }
-  }
-}
-
-function hmac(key: Buffer, text: string): string {
-  return createHmac("sha256", key).update(text).digest("hex").slice(0, 40);
-}
-
-interface Sealed {
-  key: string;
-  entry: CacheEntry;
-}
-
-/** MAGIC ‖ 12-byte IV ‖ 16-byte tag ‖ ciphertext; the file name is authenticated too, so files cannot be swapped. */
-function seal(key: Buffer, name: string, value: Sealed): Buffer {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key, iv);
-  cipher.setAAD(Buffer.from(name));
-  const body = Buffer.concat([cipher.update(JSON.stringify(value), "utf8"), cipher.final()]);
-  return Buffer.concat([MAGIC, iv, cipher.getAuthTag(), body]);
-}
-
-function open(key: Buffer, name: string, data: Buffer): Sealed | undefined {
-  if (data.length < MAGIC.length + 28 || !data.subarray(0, 4).equals(MAGIC)) return undefined;
-  try {
-    const decipher = createDecipheriv("aes-256-gcm", key, data.subarray(4, 16));
-    decipher.setAAD(Buffer.from(name));
-    decipher.setAuthTag(data.subarray(16, 32));
-    const text = Buffer.concat([decipher.update(data.subarray(32)), decipher.final()]).toString("utf8");
-    const value = JSON.parse(text) as Sealed;
-    if (typeof value?.key !== "string" || typeof value.entry?.expiresAt !== "string") return undefined;
-    return value;
-  } catch {
-    return undefined;
   }
 }
 

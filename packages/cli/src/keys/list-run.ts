@@ -3,7 +3,7 @@
 
 import { listProfiles, loadConfigFiles, type ProfileListing } from "../config/index.js";
 import { type CachedSessionInfo, listCachedSessions } from "../credentials/cached-sessions.js";
-import { defaultSessionCacheLocation } from "../credentials/session-cache-file.js";
+import { defaultSessionCacheLocation } from "../credentials/session-cache-reader.js";
 import { maskAccessKeyId } from "../vault/access-key-shape.js";
 import { openVault } from "../vault/open-vault.js";
 import type { Vault } from "../vault/vault.js";

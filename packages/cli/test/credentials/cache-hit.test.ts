@@ -8,6 +8,7 @@ import { answerFromCache, planMemoKey, rememberPlan } from "../../src/credential
 import { sourceRecordKey, stepCacheKeys } from "../../src/credentials/cache-key.js";
 import { planCredentials } from "../../src/credentials/plan.js";
 import { FileSessionCache } from "../../src/credentials/session-cache-file.js";
+import { SessionCacheReader } from "../../src/credentials/session-cache-reader.js";
 
 let dir: string;
 before(async () => {
@@ -28,7 +29,10 @@ describe("answerFromCache", () => {
       "[profile switch]\nrole_arn = arn:aws:iam::2:role/r\nsource_profile = alice\n",
     );
     const now = Date.parse("2030-01-01T00:00:00Z");
-    const cache = new FileSessionCache({ cacheDir: join(dir, "c"), keyDir: join(dir, "k") }, () => now);
+    const location = { cacheDir: join(dir, "c"), keyDir: join(dir, "k") };
+    const cache = new FileSessionCache(location, () => now);
+    // The hit path reads through its own synchronous reader, as the credential-process fast path does.
+    const reader = new SessionCacheReader(location);
     const plan = planCredentials({
       profile: "switch",
       source: { kind: "long-term", profile: "alice", mfaSerial: "arn:aws:iam::1:mfa/alice" },
@@ -42,23 +46,27 @@ describe("answerFromCache", () => {
     });
     await cache.put(stepCacheKeys(plan, "AKIAALICE")[1]!, { expiresAt: expiration, credentials, meta: {} });
 
-    const key = await planMemoKey({ profile: "switch", env });
-    assert.equal(await answerFromCache(cache, key, () => now), undefined, "nothing remembered yet");
-    await rememberPlan(cache, key, plan, () => now);
-    assert.deepEqual((await answerFromCache(cache, key, () => now))?.credentials, credentials);
+    const key = planMemoKey({ profile: "switch", env });
     assert.equal(
-      await answerFromCache(cache, key, () => now + 3600_000 - 60_000),
+      answerFromCache(reader, key, () => now),
+      undefined,
+      "nothing remembered yet",
+    );
+    await rememberPlan(cache, key, plan, () => now);
+    assert.deepEqual(answerFromCache(reader, key, () => now)?.credentials, credentials);
+    assert.equal(
+      answerFromCache(reader, key, () => now + 3600_000 - 60_000),
       undefined,
       "near expiry: miss",
     );
 
-    assert.notEqual(await planMemoKey({ profile: "switch", env: { ...env, AWS_REGION: "eu-west-1" } }), key);
-    assert.notEqual(await planMemoKey({ profile: "switch", env, durationSeconds: 900 }), key);
-    assert.notEqual(await planMemoKey({ profile: "other", env }), key);
+    assert.notEqual(planMemoKey({ profile: "switch", env: { ...env, AWS_REGION: "eu-west-1" } }), key);
+    assert.notEqual(planMemoKey({ profile: "switch", env, durationSeconds: 900 }), key);
+    assert.notEqual(planMemoKey({ profile: "other", env }), key);
     await writeFile(
       env.AWS_CONFIG_FILE,
       "[profile switch]\nrole_arn = arn:aws:iam::2:role/x\nsource_profile = alice\n",
     );
-    assert.notEqual(await planMemoKey({ profile: "switch", env }), key);
+    assert.notEqual(planMemoKey({ profile: "switch", env }), key);
   });
 });

@@ -2,8 +2,8 @@
 // codes from the sandbox through tobira_mfa_process, the sandbox's audit log as the witness of every STS call.
 // Needs `npm run build` first.
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parseEnv } from "node:util";
 import { FileSessionCache } from "../../src/credentials/session-cache-file.js";
@@ -141,6 +141,33 @@ describe("exec, export and credential-process against the sandbox", {
     assert.deepEqual(json(second), first);
     assert.equal(second.stderr, "");
     assert.equal(audit().length, start);
+  });
+
+  it("a cache hit through bin/tobira.js loads two files of ours, CommonJS, and no ES module loader", async () => {
+    // What a hit may cost is node's start and little more: a probe preloaded with -r lists, at exit, the
+    // user-land files required and whether node's ES module loader or fs/promises was set up.
+    const probeFile = join(root, "load-probe.cjs");
+    const seenFile = join(root, "load-probe.json");
+    writeFileSync(
+      probeFile,
+      `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(seenFile)}, JSON.stringify({
+        files: Object.keys(require.cache).filter((f) => f !== __filename),
+        builtins: process.moduleLoadList.filter((m) => /esm\\/loader|internal\\/fs\\/promises/.test(m)),
+      })));`,
+    );
+    const expected = json(await tobira(["credential-process", "switch"]));
+    const hit = await run(
+      process.execPath,
+      ["-r", probeFile, tobiraBin, "credential-process", "switch"],
+      env,
+    );
+    assert.deepEqual(json(hit), expected);
+    const seen = JSON.parse(readFileSync(seenFile, "utf8")) as { files: string[]; builtins: string[] };
+    assert.deepEqual(seen.files, [
+      tobiraBin,
+      join(dirname(tobiraBin), "..", "dist", "bundle", "fast-path.cjs"),
+    ]);
+    assert.deepEqual(seen.builtins, []);
   });
 
   it("the AWS CLI v2 uses credential-process through credential_process", {

@@ -6,7 +6,8 @@ import { IAMClient, ListAccessKeysCommand } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from "@aws-sdk/client-sts";
 import { mfaCodeFor } from "../../../sandbox/src/index.js";
 import { sourceRecordKey } from "../../src/credentials/cache-key.js";
-import { defaultSessionCacheLocation, FileSessionCache } from "../../src/credentials/session-cache-file.js";
+import { FileSessionCache } from "../../src/credentials/session-cache-file.js";
+import { defaultSessionCacheLocation } from "../../src/credentials/session-cache-reader.js";
 import { FileVault } from "../../src/vault/file-vault.js";
 import { fixedPassphrase } from "../../src/vault/passphrase-source.js";
 import {

@@ -2,7 +2,7 @@
 // environment of unrelated processes: 0600, written atomically, in a fresh 0700 folder unless a path is given.
 import { promises as fs, rmSync } from "node:fs";
 import { join } from "node:path";
-import { defaultSessionCacheLocation } from "../../credentials/session-cache-file.js";
+import { defaultSessionCacheLocation } from "../../credentials/session-cache-reader.js";
 import { TobiraError } from "../../errors.js";
 import { writeFileAtomically } from "../../files/atomic-write.js";
 
