@@ -18,6 +18,7 @@ import { credentialProcessSuite } from "./suites/credential-process.mjs";
 import { lossSuite } from "./suites/loss.mjs";
 import { portSuite } from "./suites/port.mjs";
 import { shellSuite } from "./suites/shell.mjs";
+import { stripingSuite } from "./suites/striping.mjs";
 
 /** Add a suite here; issues 4 and 5 add theirs. */
 const SUITES = [
@@ -25,6 +26,7 @@ const SUITES = [
   { name: "shell", setup: shellSuite },
   { name: "port", setup: portSuite },
   { name: "loss", setup: lossSuite },
+  { name: "striping", setup: stripingSuite },
 ];
 
 /**

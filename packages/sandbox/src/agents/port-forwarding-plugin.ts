@@ -69,7 +69,10 @@ function destinationDialer(context: PluginContext): () => Promise<Duplex> {
     const resolved = await services.resolve(destination.instance, destination.port);
     if (!resolved.ok) return fail(resolved.reason, resolved.hint ?? "");
     try {
-      return await dialTcp(resolved.address);
+      const socket = await dialTcp(resolved.address);
+      // One line per connection and session: which session carried what (striped clients spread theirs).
+      note(`connection to ${destination.label} opened`);
+      return socket;
     } catch (error) {
       return fail(
         `${destination.label} (${resolved.service} at ${formatAddress(resolved.address)}) refused the connection: ${(error as Error).message}`,

@@ -1,7 +1,7 @@
-// `tobira port`: one port session per LOCAL:REMOTE mapping on one target, a local listener for each, every
-// accepted connection carried as its own stream (mux mode), a line for each thing the user must know
-// (opened, connection refused at the destination, reconnects, session ends) and Ctrl-C ending every session
-// cleanly (Flag TerminateSession, then the TerminateSession API).
+// `tobira port`: one port session per LOCAL:REMOTE mapping on one target (or N with --sessions N, striped by
+// session-pool.ts), a local listener for each, every accepted connection carried as its own stream (mux mode),
+// a line for each thing the user must know (opened, connection refused at the destination, reconnects,
+// session ends) and Ctrl-C ending every session cleanly (Flag TerminateSession, then the TerminateSession API).
 import { createServer, type Server, type Socket } from "node:net";
 import { UsageError } from "../../errors.js";
 import { chosenProfile, type ProfileAccessOptions } from "../ssm/profile-access.js";
@@ -13,6 +13,7 @@ import {
   startPortSession,
 } from "./resumable-port-session.js";
 import { SessionAccess } from "./session-access.js";
+import { type PoolMember, PortSessionPool, startTogether } from "./session-pool.js";
 
 export interface PortForwardOptions {
   target: string;
@@ -25,6 +26,8 @@ export interface PortForwardOptions {
   reason?: string;
   /** --quiet: no line per connection. */
   quiet?: boolean;
+  /** --sessions: how many sessions each mapping's connections are spread over (default 1). */
+  sessions?: number;
   access?: ProfileAccessOptions;
   choice?: TargetChoiceOptions;
   stdout?: NodeJS.WritableStream;
@@ -35,9 +38,9 @@ interface Forward {
   mapping: PortMapping;
   server: Server;
   localPort: number;
-  session?: ResumablePortSession;
+  pool?: PortSessionPool;
   sockets: Set<Socket>;
-  /** Connections accepted before the session existed; handed to it once it does. */
+  /** Connections accepted before the sessions existed; handed to them once they do. */
   early: Socket[];
   onConnection?: (socket: Socket) => void;
 }
@@ -60,7 +63,7 @@ function listen(mapping: PortMapping, bind: string): Promise<Forward> {
       const localPort = typeof address === "object" && address !== null ? address.port : mapping.localPort;
       const forward: Forward = { mapping, server, localPort, sockets: new Set(), early: [] };
       server.on("connection", (socket: Socket) => {
-        if (forward.session === undefined) forward.early.push(socket);
+        if (forward.pool === undefined) forward.early.push(socket);
         else forward.onConnection?.(socket);
       });
       resolve(forward);
@@ -108,11 +111,8 @@ export async function runPortForward(options: PortForwardOptions): Promise<numbe
     // Run until Ctrl-C or until every session has ended by itself.
     const allEnded = Promise.all(
       forwards.map((forward) =>
-        forward.session?.ended.then((outcome) => {
-          if (signals.interrupted === undefined)
-            exitCode = Math.max(exitCode, reportEnd(forward, outcome, tell));
-          forward.server.close();
-          for (const socket of forward.sockets) socket.destroy();
+        watchForward(forward, signals, tell).then((code) => {
+          exitCode = Math.max(exitCode, code);
         }),
       ),
     );
@@ -181,38 +181,50 @@ interface ForwardOpener {
   say: (line: string) => void;
 }
 
-/** Starts the session of one mapping, hands it the connections accepted so far, and waits until it is ready. */
+/** Starts the sessions of one mapping, hands them the connections accepted so far, and waits until they are ready. */
 async function openForward(forward: Forward, opener: ForwardOpener): Promise<void> {
-  const { access, options, tell, say } = opener;
-  const document = portForwardingDocument({ ...forward.mapping, localPort: forward.localPort }, opener.host);
-  const session = await startPortSession(
-    access,
-    {
-      target: opener.target,
-      ...document,
-      ...(options.reason === undefined ? {} : { reason: options.reason }),
-    },
-    {
-      notice: tell,
-      onConnectError: () =>
-        tell(
-          `Connection to destination port failed: ${opener.where} refused or could not reach port ${forward.mapping.remotePort} (ConnectToPortError). The listener on port ${forward.localPort} stays open.`,
-        ),
-    },
-  );
-  forward.session = session;
-  say(`Starting session with SessionId: ${session.sessionId}`);
+  const { options, tell, say } = opener;
+  const sessions = await startSessions(forward, opener, options.sessions ?? 1);
+  const pool = new PortSessionPool(sessions);
+  forward.pool = pool;
+  for (const session of sessions) say(`Starting session with SessionId: ${session.sessionId}`);
   const quiet = options.quiet === true;
-  forward.onConnection = (socket) => accept(forward, session, socket, quiet, tell);
-  for (const socket of forward.early.splice(0)) accept(forward, session, socket, quiet, tell);
-  await session.ready;
-  say(`Port ${forward.localPort} opened for session ${session.sessionId}. Waiting for connections...`);
+  forward.onConnection = (socket) => accept(forward, pool, socket, quiet, tell);
+  for (const socket of forward.early.splice(0)) accept(forward, pool, socket, quiet, tell);
+  await Promise.all(sessions.map((session) => session.ready));
+  const ids = sessions.map((session) => session.sessionId);
+  say(
+    `Port ${forward.localPort} opened for ${ids.length === 1 ? "session" : "sessions"} ${ids.join(", ")}. Waiting for connections...`,
+  );
+}
+
+/** `count` sessions of one mapping, started together; if one cannot start, those that did are ended. */
+function startSessions(
+  forward: Forward,
+  opener: ForwardOpener,
+  count: number,
+): Promise<ResumablePortSession[]> {
+  const { access, options, tell } = opener;
+  const document = portForwardingDocument({ ...forward.mapping, localPort: forward.localPort }, opener.host);
+  const request = {
+    target: opener.target,
+    ...document,
+    ...(options.reason === undefined ? {} : { reason: options.reason }),
+  };
+  const events = {
+    notice: tell,
+    onConnectError: () =>
+      tell(
+        `Connection to destination port failed: ${opener.where} refused or could not reach port ${forward.mapping.remotePort} (ConnectToPortError). The listener on port ${forward.localPort} stays open.`,
+      ),
+  };
+  return startTogether(count, () => startPortSession(access, request, events));
 }
 
 /** One accepted connection as its own stream of the session, and a line when it closes (unless --quiet). */
 function accept(
   forward: Forward,
-  session: ResumablePortSession,
+  pool: PortSessionPool,
   socket: Socket,
   quiet: boolean,
   tell: (line: string) => void,
@@ -230,7 +242,7 @@ function accept(
   });
   socket.on("error", () => {});
   socket.resume();
-  session.port.connect(socket).then(
+  pool.connect(socket).then(
     () => {
       forward.sockets.delete(socket);
       if (quiet) return;
@@ -256,15 +268,68 @@ async function endInterrupted(
   signal: NodeJS.Signals,
   tell: (line: string) => void,
 ): Promise<void> {
-  const open = forwards.filter((f) => f.session !== undefined);
+  const open = forwards.flatMap((f) => f.pool?.members.filter((member) => member.live) ?? []);
   tell(`${signal === "SIGINT" ? "Ctrl-C" : signal}: ending ${open.length} session(s)...`);
   await endAll(forwards);
-  for (const forward of open) tell(`Session ${forward.session!.sessionId} terminated.`);
+  for (const member of open) tell(`Session ${member.session.sessionId} terminated.`);
 }
 
-/** The line for a session that ended on its own, and the exit code it implies. */
-function reportEnd(forward: Forward, outcome: PortSessionOutcome, tell: (line: string) => void): number {
-  const sessionId = forward.session?.sessionId ?? "";
+/**
+ * Waits for every session of one mapping to end by itself (not on Ctrl-C): each that ends while others live
+ * gets its line, the last one closes the listener. Resolves with the exit code the ends imply.
+ */
+async function watchForward(
+  forward: Forward,
+  signals: StopSignals,
+  tell: (line: string) => void,
+): Promise<number> {
+  const pool = forward.pool;
+  if (pool === undefined) return 0;
+  const codes = await Promise.all(
+    pool.members.map((member) =>
+      member.session.ended.then((outcome) => {
+        if (signals.interrupted !== undefined) return 0;
+        if (pool.liveCount() > 0) return reportMemberEnd(forward, pool, member, outcome, tell);
+        return reportEnd(forward, member.session.sessionId, outcome, tell);
+      }),
+    ),
+  );
+  forward.server.close();
+  for (const socket of forward.sockets) socket.destroy();
+  return Math.max(0, ...codes);
+}
+
+/** One of a mapping's sessions ended while others still serve its port: which, why, and how many are left. */
+function reportMemberEnd(
+  forward: Forward,
+  pool: PortSessionPool,
+  member: PoolMember,
+  outcome: PortSessionOutcome,
+  tell: (line: string) => void,
+): number {
+  const which = `session ${member.session.sessionId} (${member.number} of ${pool.size}) of port ${forward.localPort}`;
+  const left = `Port ${forward.localPort} goes on with ${pool.liveCount()} of ${pool.size} sessions.`;
+  if (outcome.failure === undefined) {
+    const by =
+      outcome.end.reason === "channel-closed"
+        ? " by the service (TerminateSession, a session timeout, or the agent)"
+        : "";
+    tell(`tobira: ${which} was ended${by}; its open connections closed. ${left}`);
+    return 0;
+  }
+  tell(`tobira: ${which} failed: ${outcome.failure.message}`);
+  if (outcome.failure.hint) tell(`  hint: ${outcome.failure.hint}`);
+  tell(left);
+  return 1;
+}
+
+/** The line for the last session of a mapping that ended on its own, and the exit code it implies. */
+function reportEnd(
+  forward: Forward,
+  sessionId: string,
+  outcome: PortSessionOutcome,
+  tell: (line: string) => void,
+): number {
   if (outcome.failure !== undefined) {
     tell(`tobira: ${outcome.failure.message}`);
     if (outcome.failure.hint) tell(`  hint: ${outcome.failure.hint}`);
@@ -277,7 +342,9 @@ function reportEnd(forward: Forward, outcome: PortSessionOutcome, tell: (line: s
 
 async function endAll(forwards: Forward[]): Promise<void> {
   for (const forward of forwards) forward.server.close();
-  await Promise.all(forwards.map((forward) => forward.session?.terminate()));
+  await Promise.all(
+    forwards.flatMap((forward) => forward.pool?.members.map((member) => member.session.terminate()) ?? []),
+  );
   for (const forward of forwards)
     for (const socket of [...forward.sockets, ...forward.early]) socket.destroy();
 }

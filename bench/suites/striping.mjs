@@ -1,0 +1,91 @@
+// Bench suite of issue 12: striping over several Session Manager sessions, against a gateway that holds each
+// session to MGS's frame limit (1000 frames/s per session and direction, as the sandbox's gateway does).
+//   - `tobira port … --sessions 1` and `--sessions 4`, each carrying four parallel downloads of one file:
+//     the bytes per second of all four together, from the first body byte to the last (what each session
+//     carries, without the fixed cost of opening connections), and the ratio 4 sessions ÷ 1 session
+//     (target ≥ 3.5).
+// Measured once in set-up (tens of seconds of data each) and printed as facts; every download's sha256 is
+// checked against the one the sandbox's HTTP service announces. Nothing here asserts a time.
+import { createHash } from "node:crypto";
+import { get } from "node:http";
+import { sessionMachine, startTobiraPort, stopTobiraPort } from "./port-machine.mjs";
+
+const quick = process.argv.includes("--quick");
+const PARALLEL = 4;
+
+function fetchBody(port, path) {
+  return new Promise((resolve, reject) => {
+    get({ host: "127.0.0.1", port, path, agent: false }, (response) => {
+      const hash = createHash("sha256");
+      let size = 0;
+      let first;
+      response.on("data", (chunk) => {
+        first ??= performance.now();
+        hash.update(chunk);
+        size += chunk.length;
+      });
+      response.on("end", () => resolve({ size, sha256: hash.digest("hex"), first, last: performance.now() }));
+      response.on("error", reject);
+    }).on("error", reject);
+  });
+}
+
+/** Bytes per second of PARALLEL downloads of `file` through `tobira port … --sessions n`, all intact. */
+async function stripedDownload(machine, sessions, file) {
+  const run = await startTobiraPort(machine, [
+    "web-a",
+    "0:80",
+    "--profile",
+    "project-a",
+    "--quiet",
+    "--sessions",
+    String(sessions),
+  ]);
+  try {
+    const got = await Promise.all(
+      Array.from({ length: PARALLEL }, () => fetchBody(run.ports[0], `/files/${file.name}`)),
+    );
+    const first = Math.min(...got.map((one) => one.first));
+    const seconds = (Math.max(...got.map((one) => one.last)) - first) / 1000;
+    if (got.some((one) => one.sha256 !== file.sha256 || one.size !== file.size)) {
+      throw new Error(`a download of ${file.name} through ${sessions} session(s) arrived corrupted`);
+    }
+    return (PARALLEL * file.size) / seconds;
+  } finally {
+    await stopTobiraPort(run.child);
+  }
+}
+
+/** @param {import("../run.mjs").BenchContext} context */
+export async function stripingSuite(context) {
+  const { log } = context;
+  const machine = await sessionMachine(context, "striping");
+  try {
+    const index = await startTobiraPort(machine, ["web-a", "0:80", "--profile", "project-a", "--quiet"]);
+    const listing = await new Promise((resolve, reject) => {
+      get({ host: "127.0.0.1", port: index.ports[0], path: "/", agent: false }, (response) => {
+        let text = "";
+        response.setEncoding("utf8").on("data", (chunk) => {
+          text += chunk;
+        });
+        response.on("end", () => resolve(JSON.parse(text)));
+      }).on("error", reject);
+    });
+    await stopTobiraPort(index.child);
+    const file = listing.files.find((f) => f.name === (quick ? "1MiB.bin" : "16MiB.bin"));
+
+    log(`striping: ${PARALLEL} × ${file.name} through tobira port --sessions 1`);
+    const one = await stripedDownload(machine, 1, file);
+    log(`striping: ${PARALLEL} × ${file.name} through tobira port --sessions 4`);
+    const four = await stripedDownload(machine, 4, file);
+    const facts = {
+      [`port --sessions 1, ${PARALLEL} × ${file.name} in parallel`]: `${(one / 1e6).toFixed(3)} MB/s`,
+      [`port --sessions 4, ${PARALLEL} × ${file.name} in parallel`]: `${(four / 1e6).toFixed(3)} MB/s`,
+      "  port striping: 4 sessions ÷ 1 session": `${(four / one).toFixed(2)} (target ≥ 3.5)`,
+    };
+    return { measurements: [], ratios: [], afterTiming: () => facts, close: () => machine.close() };
+  } catch (error) {
+    await machine.close();
+    throw error;
+  }
+}
