@@ -13,11 +13,21 @@ export type RoleHop = Omit<ConfigRoleHop, "endpointUrl">;
  * The first credentials of the chain.
  * - `long-term`: an IAM user's keys kept in the vault (or, for compatibility, in the credentials file).
  * - `given`: credentials obtained elsewhere (environment variables, a credential_process, a container
- *   endpoint): used as they are, never traded for a session token, never cached by us.
+ *   endpoint): never cached by us; used as they are, except that a long-term key behind roles with MFA is
+ *   traded for one MFA session token, as a vault key is.
  */
 export type SourceSpec =
   | { kind: "long-term"; profile: string; mfaSerial?: string }
-  | { kind: "given"; profile: string; origin: GivenOrigin };
+  | {
+      kind: "given";
+      profile: string;
+      origin: GivenOrigin;
+      /**
+       * What the given credentials turned out to be once fetched: an IAM user's long-term key (no session token),
+       * which may call GetSessionToken, or temporary ones, which may not. Absent: not known (no MFA session is planned).
+       */
+      credentials?: "long-term" | "temporary";
+    };
 
 /** Where `given` credentials come from; `given-credentials.ts` fetches each. */
 export type GivenOrigin =

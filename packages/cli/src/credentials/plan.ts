@@ -76,6 +76,8 @@ export function planCredentials(spec: CredentialChainSpec, options: ChainOptions
   const first = stepsFromLongTermKeys(spec, requested, stsRegion);
   const roles = roleSteps(spec, requested, first, stsRegion);
   const notes: string[] = [];
+  const temporaryNote = temporaryGivenNote(spec);
+  if (temporaryNote !== undefined) notes.push(temporaryNote);
   if (roles.capped) {
     notes.push(
       `profile '${spec.profile}': roles assumed with temporary credentials (role chaining) last at most one hour; ` +
@@ -135,7 +137,7 @@ function stepsFromLongTermKeys(
   stsRegion: (hop?: RoleHop) => string,
 ): FirstSteps {
   const first = spec.hops[0]!;
-  const serial = spec.source.kind === "long-term" ? (first.mfaSerial ?? spec.source.mfaSerial) : undefined;
+  const serial = mfaSessionSerial(spec, first);
   if (serial === undefined) return { steps: [], carried: new Set(), next: 0 };
   const singleLongRole = spec.hops.length === 1 && requested[0]! > ONE_HOUR;
   if (!singleLongRole) {
@@ -153,6 +155,25 @@ function stepsFromLongTermKeys(
   // along: the user's own policy may deny everything without MFA, and a code on the call satisfies it.
   const step = assumeRoleStep(first, requested[0]!, serial, stsRegion(first), spec.endpointUrl);
   return { steps: [step], carried: new Set([serial]), next: 1 };
+}
+
+/**
+ * The device of the one MFA session, when the chain starts from a long-term key: the vault's (its user's own
+ * device, or the first hop's), or a key a `given` source turned out to hand over (the first hop's device).
+ */
+function mfaSessionSerial(spec: CredentialChainSpec, first: RoleHop): string | undefined {
+  if (spec.source.kind === "long-term") return first.mfaSerial ?? spec.source.mfaSerial;
+  return spec.source.credentials === "long-term" ? first.mfaSerial : undefined;
+}
+
+/** Why one MFA per working session cannot hold behind temporary given credentials, said once. */
+function temporaryGivenNote(spec: CredentialChainSpec): string | undefined {
+  if (spec.source.kind !== "given" || spec.source.credentials !== "temporary") return undefined;
+  if (!spec.hops.some((hop) => hop.mfaSerial !== undefined)) return undefined;
+  return (
+    `profile '${spec.profile}': '${spec.source.profile}' gives temporary credentials, which cannot call GetSessionToken ` +
+    "(AWS refuses session credentials there), so each role behind them asks for its own MFA code, once per role session"
+  );
 }
 
 /** The role hops left after `first`; each one after the first credentials is chained, so capped at an hour. */

@@ -2,6 +2,7 @@
 // config → plan → cached providers, with the vault, the MFA drivers and the AWS SDK loaded only on a miss.
 import { answerFromCache, planMemoKey, rememberPlan } from "./cache-hit.js";
 import { FileCacheLock } from "./cache-lock-file.js";
+import type { SourceSpec } from "./chain-spec.js";
 import { chainSpecFromProfile } from "./from-resolved-profile.js";
 import { mfaRunnerFor } from "./mfa-runner.js";
 import { type CredentialPlan, planCredentials } from "./plan.js";
@@ -63,7 +64,13 @@ export async function credentialsForProfile(
   // Without `storedKeys`: listing the vault would open it on every call. A profile with nothing else in the
   // files is taken as an IAM user whose keys the vault holds, which is what storedKeys would say anyway.
   const resolved = resolveProfile(files, profile, { env });
-  const plan = planCredentials(chainSpecFromProfile(resolved), {
+  const spec = chainSpecFromProfile(resolved);
+  // A given source is fetched first (it is never cached): whether it hands over a long-term key decides the plan.
+  const given = spec.source.kind === "given" ? await fetchGiven(spec.source, env) : undefined;
+  if (given !== undefined && spec.source.kind === "given") {
+    spec.source.credentials = given.sessionToken === undefined ? "long-term" : "temporary";
+  }
+  const plan = planCredentials(spec, {
     ...(options.durationSeconds === undefined ? {} : { durationSeconds: options.durationSeconds }),
     ...(options.region === undefined ? {} : { region: options.region }),
   });
@@ -76,15 +83,20 @@ export async function credentialsForProfile(
       return openLongTermKeyStore(env, fileKeys, notice);
     },
     mfa: () => mfaRunnerFor(files, resolved, options, env),
-    givenCredentials: async (source) => {
-      const { fetchGivenCredentials } = await import("./given-credentials.js");
-      return fetchGivenCredentials(source.profile, source.origin, env);
-    },
+    givenCredentials: async (source) => given ?? fetchGiven(source, env),
     notice,
     ...(options.now === undefined ? {} : { now: options.now }),
   });
   await rememberPlan(cache, memoKey, plan);
   return answer(profile, plan, result);
+}
+
+async function fetchGiven(
+  source: Extract<SourceSpec, { kind: "given" }>,
+  env: NodeJS.ProcessEnv,
+): Promise<AwsCredentials> {
+  const { fetchGivenCredentials } = await import("./given-credentials.js");
+  return fetchGivenCredentials(source.profile, source.origin, env);
 }
 
 function answer(

@@ -230,6 +230,47 @@ describe("planCredentials", () => {
     );
   });
 
+  it("a given source that handed over a long-term key: one MFA session token, then the roles without a code", () => {
+    const source = {
+      kind: "given" as const,
+      profile: "p",
+      origin: { type: "process" as const, command: "helper" },
+      credentials: "long-term" as const,
+    };
+    const plan = planCredentials({
+      profile: "r",
+      source,
+      hops: [{ profile: "r", roleArn: SWITCH, mfaSerial: SERIAL }],
+    });
+    assert.deepEqual(
+      plan.steps.map((s) => [s.kind, s.serial]),
+      [
+        ["session-token", SERIAL],
+        ["assume-role", undefined],
+      ],
+    );
+    assert.deepEqual(plan.notes, []);
+  });
+
+  it("a given source that handed over temporary credentials: AssumeRole with the code, and a note why", () => {
+    const source = {
+      kind: "given" as const,
+      profile: "p",
+      origin: { type: "process" as const, command: "helper" },
+      credentials: "temporary" as const,
+    };
+    const plan = planCredentials({
+      profile: "r",
+      source,
+      hops: [{ profile: "r", roleArn: SWITCH, mfaSerial: SERIAL }],
+    });
+    assert.deepEqual(
+      plan.steps.map((s) => [s.kind, s.serial]),
+      [["assume-role", SERIAL]],
+    );
+    assert.match(plan.notes[0] ?? "", /'p' gives temporary credentials, which cannot call GetSessionToken/);
+  });
+
   it("--region overrides the profile's region for the STS calls and the outputs", () => {
     const plan = planCredentials(roleProfile([{ profile: "switch", roleArn: SWITCH, region: "eu-west-1" }]), {
       region: "us-west-2",

@@ -2,7 +2,7 @@
 // appended to the user's config once the sandbox's endpoint is known, and the audit log and the MFA counter
 // are the witnesses. Needs `npm run build` first.
 import assert from "node:assert/strict";
-import { appendFileSync } from "node:fs";
+import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ALICE_MFA, BUILT, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
@@ -67,5 +67,70 @@ describe("profile layouts the AWS CLI accepts", { skip: !BUILT && "run `npm run 
       .at(-1);
     assert.equal(token?.decision, "Allow");
     assert.equal(token?.mfa, true);
+  });
+
+  test("two roles behind one credential_process giving long-term keys: one MFA code in all", async () => {
+    // The process prints alice's long-term key (no session token), as a password manager's helper would.
+    const keyFile = join(fx.root, "alice-key.json");
+    writeFileSync(
+      keyFile,
+      JSON.stringify({
+        Version: 1,
+        AccessKeyId: fx.aliceKey.accessKeyId,
+        SecretAccessKey: fx.aliceKey.secretAccessKey,
+      }),
+      { mode: 0o600 },
+    );
+    appendProfile("[profile from-process]", [`credential_process = cat ${keyFile}`]);
+    for (const [name, role] of [
+      ["process-switch", SWITCH_ROLE],
+      ["process-project-a", "arn:aws:iam::222222222222:role/project-a-operator"],
+    ] as const) {
+      appendProfile(`[profile ${name}]`, [
+        `role_arn = ${role}`,
+        "source_profile = from-process",
+        `mfa_serial = ${ALICE_MFA}`,
+      ]);
+    }
+    const prompts = fx.mfaPrompts();
+    const auditFrom = fx.audit().length;
+    for (const profile of ["process-switch", "process-project-a"]) {
+      const result = await fx.tobira(["export", profile, "--format", "json"]);
+      assert.equal(result.code, 0, result.stderr);
+    }
+    assert.equal(fx.mfaPrompts(), prompts + 1, "one MFA code for both roles");
+    const sts = fx
+      .audit()
+      .slice(auditFrom)
+      .filter((line) => line.service === "sts" && line.decision === "Allow");
+    const calls = sts.map((line) => line.action);
+    assert.equal(calls.filter((action) => action === "GetSessionToken").length, 1, calls.join(", "));
+    assert.equal(calls.filter((action) => action === "AssumeRole").length, 2, calls.join(", "));
+  });
+
+  test("temporary credentials from the process cannot call GetSessionToken: said once, a code per role", async () => {
+    const made = await fx.tobira(["export", "alice", "--format", "json"]);
+    assert.equal(made.code, 0, made.stderr);
+    const session = JSON.parse(made.stdout) as Record<string, string>;
+    const tokenFile = join(fx.root, "alice-session.json");
+    writeFileSync(
+      tokenFile,
+      JSON.stringify({
+        Version: 1,
+        AccessKeyId: session.AWS_ACCESS_KEY_ID,
+        SecretAccessKey: session.AWS_SECRET_ACCESS_KEY,
+        SessionToken: session.AWS_SESSION_TOKEN,
+      }),
+      { mode: 0o600 },
+    );
+    appendProfile("[profile from-session-process]", [`credential_process = cat ${tokenFile}`]);
+    appendProfile("[profile session-process-switch]", [
+      `role_arn = ${SWITCH_ROLE}`,
+      "source_profile = from-session-process",
+      `mfa_serial = ${ALICE_MFA}`,
+    ]);
+    const result = await fx.tobira(["export", "session-process-switch", "--format", "json"]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /temporary credentials, which cannot call GetSessionToken/);
   });
 });
