@@ -10,6 +10,7 @@ import * as exec from "./exec.js";
 import * as exportCommand from "./export.js";
 import * as list from "./list.js";
 import * as login from "./login.js";
+import * as node from "./node.js";
 import * as port from "./port.js";
 import * as remove from "./remove.js";
 import * as rolesAnywhere from "./rolesanywhere.js";
@@ -50,6 +51,8 @@ export const commandModules: CommandModule[] = [
   port,
   sshProxy,
   sshConfig,
+  // on-premises servers: the SSM agent's role credentials for local users
+  node,
   // the local AWS stand-in
   sandbox,
   demo,

@@ -154,6 +154,39 @@ describe("tobira sandbox node", { skip: !BUILT && "run `npm run build` first" },
     assert.match(ran.stdout, /hello from the server/);
   });
 
+  test("node status: id, Region, role, expiry and refresh; a warning before hibernation naming what changed", async () => {
+    const status = async () => {
+      const result = await fx.tobira(["node", "status", "--agent-dir", nodeDir, "--json"]);
+      assert.equal(result.code, 0, result.stderr);
+      return JSON.parse(result.stdout) as Record<string, unknown> & { similarity: Record<string, unknown> };
+    };
+    const fresh = await status();
+    assert.equal(fresh.nodeId, nodeId);
+    assert.equal(fresh.region, REGION);
+    assert.equal(fresh.roleArn, `arn:aws:sts::222222222222:assumed-role/SSMHybridNodeRole/${nodeId}`);
+    assert.ok(Date.parse(String(fresh.credentialsExpireAt)) > Date.now());
+    assert.ok(Date.parse(String(fresh.lastRefreshAt)) <= Date.now());
+    assert.deepEqual(fresh.similarity, {
+      percent: 100,
+      threshold: 40,
+      percentIfIpChanges: 88,
+      changed: [],
+      level: "ok",
+    });
+    assert.equal(fresh.warning, null);
+    const parts = ["memory", "disks", "bios"].flatMap((p) => ["--change", p]);
+    assert.equal((await fx.tobira(["sandbox", "node", "hardware", "--node-dir", nodeDir, ...parts])).code, 0);
+    const drifted = await status();
+    assert.equal(drifted.similarity.level, "warning");
+    assert.deepEqual(drifted.similarity.changed, ["memory-hash", "bios-hash", "disk-info"]);
+    assert.match(
+      String(drifted.warning),
+      /one more changed attribute \(with a new IP\) and the agent hibernates: similarity 55% vs threshold 40%/,
+    );
+    const text = await fx.tobira(["node", "status", "--agent-dir", nodeDir]);
+    assert.match(text.stdout, /^warning: one more changed attribute/m);
+  });
+
   test("a hardware change below the threshold hibernates the agent; re-registration recovers", async () => {
     const parts = ["ip", "memory", "disks", "bios", "system", "processor"].flatMap((p) => ["--change", p]);
     const changed = await fx.tobira(["sandbox", "node", "hardware", "--node-dir", nodeDir, ...parts]);
