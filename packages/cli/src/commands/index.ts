@@ -6,6 +6,7 @@ import * as add from "./add.js";
 import * as clear from "./clear.js";
 import * as credentialProcess from "./credential-process.js";
 import * as demo from "./demo.js";
+import * as doctor from "./doctor.js";
 import * as exec from "./exec.js";
 import * as exportCommand from "./export.js";
 import * as list from "./list.js";
@@ -53,6 +54,8 @@ export const commandModules: CommandModule[] = [
   sshConfig,
   // on-premises servers: the SSM agent's role credentials for local users
   node,
+  // explain what fails on the way from a profile to a target
+  doctor,
   // the local AWS stand-in
   sandbox,
   demo,

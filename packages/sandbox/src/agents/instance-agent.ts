@@ -43,6 +43,13 @@ export class InstanceAgent {
         ? { ok: true as const, identity: agentOwnIdentity() }
         : resolveRunAs(session, { stateDir: this.stateDir, processUid: process.getuid?.() ?? -1 });
     if (!runAs.ok) return refusedSession(transport, `Unable to start the session: ${runAs.reason}`);
+    // The world lists the instance's users: the agent cannot start a process as one that is not there.
+    const users = this.instance.osUsers;
+    if (users !== undefined && !users.includes(runAs.identity.user))
+      return refusedSession(
+        transport,
+        `Unable to start command: failed to start pty since RunAs user ${runAs.identity.user} does not exist`,
+      );
     return new ServedSession({
       session,
       transport,

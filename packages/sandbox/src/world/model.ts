@@ -131,6 +131,13 @@ export interface Instance {
   ports: InstancePort[];
   /** Remote hosts (host:port or host) the instance can reach for remote-host port forwarding. */
   reachableHosts: string[];
+  /**
+   * The OS users that exist on the instance, when the world says: a Run As user not among them fails the
+   * session as the agent does. Absent: the sandbox machine's own users decide (see agents/run-as.ts).
+   */
+  osUsers?: string[];
+  /** false: the agent has stopped answering (ConnectionLost) although the instance runs. Default true. */
+  agentOnline?: boolean;
 }
 
 export interface Account {

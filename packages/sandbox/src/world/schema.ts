@@ -273,6 +273,8 @@ const instance = z.strictObject({
       z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'expected host or host:port such as "10.0.1.11:5432"'),
     )
     .default([]),
+  osUsers: z.array(z.string().regex(/^[a-z_][a-z0-9_.-]{0,31}$/i, "expected an OS user name")).optional(),
+  agentOnline: z.boolean().default(true),
 });
 
 const profile = z.strictObject({

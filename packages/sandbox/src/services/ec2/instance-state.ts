@@ -60,7 +60,11 @@ export function setInstanceState(
   });
 }
 
-/** Session Manager reaches an instance only while it runs and has a role for its agent to register with. */
+/**
+ * Session Manager reaches an instance only while it runs, has a role for its agent to register with, and its
+ * agent answers (a world may say it does not: `agentOnline: false`).
+ */
 export function isOnlineForSsm(runtime: SandboxRuntime, instance: Instance): boolean {
+  if (instance.agentOnline === false) return false;
   return instance.role !== "" && instanceState(runtime, instance) === "running";
 }

@@ -71,6 +71,8 @@ export function resolveInstances(scope: ResolveScope, roles: IamRole[]): Instanc
           : { port: port.port, service: port.service, target: port.target },
       ),
       reachableHosts: instance.reachableHosts,
+      ...(instance.osUsers === undefined ? {} : { osUsers: instance.osUsers }),
+      ...(instance.agentOnline ? {} : { agentOnline: false }),
     };
   });
 }
