@@ -55,4 +55,37 @@ export function register(program: Command): void {
       );
       await runRolesAnywhereCredentialProcess(flags);
     });
+  addIdentityFlags(
+    group
+      .command("serve")
+      .description(
+        "serve the role's credentials on 127.0.0.1 as an IMDSv2 endpoint (AWS_EC2_METADATA_SERVICE_ENDPOINT)",
+      ),
+  )
+    .option("--port <n>", "port on 127.0.0.1 (default 9911; 0 = a free one)")
+    .addHelpText(
+      "after",
+      "\nPrints `export AWS_EC2_METADATA_SERVICE_ENDPOINT=…`; SDKs and the AWS CLI then read the credentials from it.",
+    )
+    .action(async (flags: IdentityFlags & { port?: string }) => {
+      const { runRolesAnywhereServe } = await import("../rolesanywhere/serve-run.js");
+      await runRolesAnywhereServe(flags);
+    });
+  addIdentityFlags(
+    group
+      .command("update")
+      .description(
+        "keep a credentials-file profile holding the role's credentials, renewed 5 minutes before expiry",
+      ),
+  )
+    .option("--credentials-profile <name>", "section of the credentials file to write (default: default)")
+    .option("--once", "write once and exit")
+    .addHelpText(
+      "after",
+      "\nWrites AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials atomically (mode 0600), other sections kept.",
+    )
+    .action(async (flags: IdentityFlags & { credentialsProfile?: string; once?: boolean }) => {
+      const { runRolesAnywhereUpdate } = await import("../rolesanywhere/update-run.js");
+      await runRolesAnywhereUpdate(flags);
+    });
 }

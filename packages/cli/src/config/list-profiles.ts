@@ -40,6 +40,8 @@ function kindOf(own: ReturnType<typeof ownSource>): ProfileKind {
       return "role";
     case "process":
       return "process";
+    case "rolesanywhere":
+      return "rolesanywhere";
     case "static":
       return "user";
     case "unsupported":

@@ -9,12 +9,14 @@
 import { ConfigError } from "../errors.js";
 import { describeKey, describeSection } from "./origin.js";
 import type { ProfileView } from "./profile-view.js";
+import { rolesAnywhereSettings } from "./rolesanywhere-keys.js";
 import type { IniSection, Setting, StaticKeysFromFile } from "./types.js";
 
 export type OwnSource =
   | { kind: "role" }
   | { kind: "static"; fromFile?: StaticKeysFromFile }
   | { kind: "process"; command: string }
+  | { kind: "rolesanywhere"; settings: Record<string, string> }
   | { kind: "unsupported"; what: "sso" | "web-identity" | "console-login"; setting: Setting };
 
 const SSO_KEYS = ["sso_session", "sso_start_url", "sso_account_id", "sso_role_name"];
@@ -51,6 +53,9 @@ export function providerChainSource(view: ProfileView, options: { vaultHasKeys: 
   }
   const login = keys.get("login_session");
   if (login) return { kind: "unsupported", what: "console-login", setting: login };
+  // tobira's own keys come before credential_process: a profile may keep one for the AWS CLI's sake.
+  const rolesAnywhere = rolesAnywhereSettings(view);
+  if (rolesAnywhere) return { kind: "rolesanywhere", settings: rolesAnywhere };
   const process = keys.get("credential_process");
   if (process) return { kind: "process", command: process.value };
   if (fileKeysInConfig) return { kind: "static", fromFile: fileKeysInConfig };

@@ -131,6 +131,8 @@ function sourceFrom(view: ProfileView, own: ReturnType<typeof providerChainSourc
         : { kind: "static", profile: view.name };
     case "process":
       return { kind: "process", profile: view.name, command: own.command };
+    case "rolesanywhere":
+      return { kind: "rolesanywhere", profile: view.name, settings: own.settings };
     case "unsupported":
       throw unsupportedSourceError(view.name, own);
     case "role":
@@ -140,7 +142,7 @@ function sourceFrom(view: ProfileView, own: ReturnType<typeof providerChainSourc
 
 type RoleSource =
   | { kind: "profile"; setting: Setting }
-  | { kind: Exclude<CredentialSource["kind"], "static" | "process"> };
+  | { kind: Exclude<CredentialSource["kind"], "static" | "process" | "rolesanywhere"> };
 
 /** Exactly one of source_profile and credential_source, as botocore requires. */
 function roleSourceOf(view: ProfileView): RoleSource {
@@ -162,7 +164,7 @@ function roleSourceOf(view: ProfileView): RoleSource {
         { hint: `Use one of ${Object.keys(CREDENTIAL_SOURCES).join(", ")} (spelled exactly so).` },
       );
     }
-    return { kind: kind as Exclude<CredentialSource["kind"], "static" | "process"> };
+    return { kind: kind as Exclude<CredentialSource["kind"], "static" | "process" | "rolesanywhere"> };
   }
   if (sourceProfile) return { kind: "profile", setting: sourceProfile };
   const roleArn = view.keys.get("role_arn") as Setting;

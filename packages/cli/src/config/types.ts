@@ -82,6 +82,8 @@ export type CredentialSource =
       fromFile?: StaticKeysFromFile;
     }
   | { kind: "process"; profile: string; command: string }
+  /** tobira_rolesanywhere_* keys: a certificate exchanged for role credentials (config/rolesanywhere-keys.ts). */
+  | { kind: "rolesanywhere"; profile: string; settings: Record<string, string> }
   | { kind: "environment" | "ec2-metadata" | "ecs-container"; profile: string };
 
 /** One AssumeRole, as a profile describes it. */
@@ -140,7 +142,14 @@ export interface ResolvedProfile {
   sourceUser?: SourceUser;
 }
 
-export type ProfileKind = "user" | "role" | "process" | "sso" | "web-identity" | "console-login";
+export type ProfileKind =
+  | "user"
+  | "role"
+  | "process"
+  | "rolesanywhere"
+  | "sso"
+  | "web-identity"
+  | "console-login";
 
 export interface ProfileListing {
   name: string;

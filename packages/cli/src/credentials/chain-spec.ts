@@ -33,6 +33,7 @@ export type SourceSpec =
 export type GivenOrigin =
   | { type: "environment" }
   | { type: "process"; command: string }
+  | { type: "rolesanywhere"; settings: Record<string, string> }
   | { type: "ec2-metadata" }
   | { type: "ecs-container" };
 

@@ -30,6 +30,12 @@ function sourceSpecOf(resolved: ResolvedProfile): SourceSpec {
     }
     case "process":
       return { kind: "given", profile: source.profile, origin: { type: "process", command: source.command } };
+    case "rolesanywhere":
+      return {
+        kind: "given",
+        profile: source.profile,
+        origin: { type: "rolesanywhere", settings: source.settings },
+      };
     case "environment":
       return { kind: "given", profile: source.profile, origin: { type: "environment" } };
     case "ec2-metadata":

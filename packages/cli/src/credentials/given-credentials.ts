@@ -15,6 +15,10 @@ export async function fetchGivenCredentials(
       return fromEnvironment(profile, env);
     case "process":
       return fromProcess(profile, origin.command, env);
+    case "rolesanywhere": {
+      const { credentialsFromSettings } = await import("./rolesanywhere/profile-settings.js");
+      return credentialsFromSettings(profile, origin.settings, env);
+    }
     case "ec2-metadata":
     case "ecs-container": {
       const providers = await import("@aws-sdk/credential-providers");

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { HttpRequest } from "@smithy/protocol-http";
-import { signX509Request } from "../../src/rolesanywhere/x509-signer.js";
+import { signX509Request } from "../../src/credentials/rolesanywhere/x509-signer.js";
 
 const NOW = Date.UTC(2026, 11, 3, 10, 0, 0); // 20261203T100000Z
 const ANCHOR = "arn:aws:rolesanywhere:eu-west-1:111111111111:trust-anchor/ta-1";

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { inlineRolesAnywhereFiles } from "../rolesanywhere/world/files.js";
 import { WorldError } from "./error.js";
 import { issuesFromZod, type PathSegment, type WorldIssue } from "./issues.js";
 import type { World } from "./model.js";
@@ -13,8 +14,11 @@ import { worldFileSchema } from "./schema.js";
 /** World files are small; anything larger is a mistake (a wrong path, a binary). */
 export const MAX_WORLD_FILE_BYTES = 4 * 1024 * 1024;
 
-/** Parses and validates world YAML. `source` names the file in errors. Throws WorldError. */
-export function parseWorld(text: string, source: string): World {
+/**
+ * Parses and validates world YAML. `source` names the file in errors; files a world names (a Roles Anywhere
+ * CA bundle) are read relative to `baseDir` (default: the current folder). Throws WorldError.
+ */
+export function parseWorld(text: string, source: string, options: { baseDir?: string } = {}): World {
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
@@ -34,6 +38,7 @@ export function parseWorld(text: string, source: string): World {
       { path: [], message: "the file is empty; a world needs at least `accounts`" },
     ]);
   }
+  inlineRolesAnywhereFiles(input, options.baseDir ?? process.cwd(), source);
   const parsed = worldFileSchema.safeParse(input);
   if (!parsed.success) {
     const issues = issuesFromZod(parsed.error.issues, input, worldFileSchema);
@@ -68,7 +73,7 @@ export function loadWorldFile(path: string): World {
           : `cannot be read (${code ?? error})`;
     throw new WorldError(path, [], `World file ${path} ${why}.`);
   }
-  return parseWorld(text, path);
+  return parseWorld(text, path, { baseDir: dirname(path) });
 }
 
 let defaultWorldCache: World | undefined;

@@ -5,8 +5,8 @@
 
 import { createPrivateKey, createPublicKey, type KeyObject, X509Certificate } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { ConfigError, UsageError } from "../errors.js";
-import { askOnTerminal } from "../terminal/index.js";
+import { ConfigError, UsageError } from "../../errors.js";
+import { askOnTerminal } from "../../terminal/index.js";
 import type { X509Identity } from "./x509-signer.js";
 
 export const PASSPHRASE_VARIABLE = "TOBIRA_ROLESANYWHERE_KEY_PASSPHRASE";

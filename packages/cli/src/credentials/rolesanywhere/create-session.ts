@@ -4,8 +4,8 @@
 
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { HttpRequest } from "@smithy/protocol-http";
-import type { TemporaryCredentials } from "../credentials/ports.js";
-import { AwsRefusedError, TobiraError } from "../errors.js";
+import { AwsRefusedError, TobiraError } from "../../errors.js";
+import type { TemporaryCredentials } from "../ports.js";
 import type { SessionTarget } from "./session-target.js";
 import { signX509Request, type X509Identity } from "./x509-signer.js";
 

@@ -1,7 +1,7 @@
 // Role credentials for a spec: read the identity once, then one CreateSession per call — what
 // credential-process calls once and serve and update call before each expiry.
 
-import type { TemporaryCredentials } from "../credentials/ports.js";
+import type { TemporaryCredentials } from "../ports.js";
 import { createRolesAnywhereSession, type RolesAnywhereSession } from "./create-session.js";
 import { readIdentity } from "./key-material.js";
 import { type RolesAnywhereSpec, settleTarget } from "./session-target.js";

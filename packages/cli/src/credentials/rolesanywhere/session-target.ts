@@ -1,8 +1,8 @@
 // What a Roles Anywhere session is asked for — trust anchor, profile, role, duration — and where: the region
 // (given, or the trust anchor's, as the helper does) and the endpoint (given, AWS_ENDPOINT_URL_ROLESANYWHERE,
-// AWS_ENDPOINT_URL, or rolesanywhere.<region>.amazonaws.com).
+// AWS_ENDPOINT_URL, the config profile's endpoint_url, or rolesanywhere.<region>.amazonaws.com).
 
-import { UsageError } from "../errors.js";
+import { UsageError } from "../../errors.js";
 import type { KeyFiles } from "./key-material.js";
 
 export interface SessionTarget {
@@ -14,6 +14,8 @@ export interface SessionTarget {
   roleSessionName?: string | undefined;
   region?: string | undefined;
   endpoint?: string | undefined;
+  /** The config profile's endpoint_url: used when neither --endpoint nor an AWS_ENDPOINT_URL variable says. */
+  profileEndpointUrl?: string | undefined;
 }
 
 /** Everything one credential_process / serve / update run needs: the key files and the session. */
@@ -60,6 +62,7 @@ export function settleTarget(
     target.endpoint ??
     env.AWS_ENDPOINT_URL_ROLESANYWHERE ??
     env.AWS_ENDPOINT_URL ??
+    target.profileEndpointUrl ??
     `https://rolesanywhere.${region}.amazonaws.com`;
   return { ...target, region, endpoint };
 }
