@@ -1,10 +1,13 @@
 // The one cross-process lock of tobira: a folder made atomically by mkdir (proper-lockfile), kept fresh by its
-// holder, and taken over once it is stale. The vault and the session cache both lock through here, so how a lock
-// is made, refreshed and judged dead is decided in this file alone.
+// holder, and taken over once its holder is dead. The vault and the session cache both lock through here, so how
+// a lock is made, refreshed and judged dead is decided in this file (and lock-owner.ts) alone.
 //
-// A holder refreshes the folder's mtime every few seconds, so a lock held through a long MFA prompt stays
-// valid; a holder killed with -9 stops refreshing and its lock is taken over once it is `staleMs` old.
-// proper-lockfile is loaded on first use: the credential-process fast path never takes a lock.
+// The folder is 0700 whatever the umask and names its holder (pid, start time, host: lock-owner.ts). A holder
+// killed with -9 on this host is seen dead at once and its lock taken over; otherwise the folder's age decides:
+// a holder refreshes its mtime every few seconds, so a lock held through a long MFA prompt stays valid, and one
+// not refreshed for `staleMs` is taken over. proper-lockfile is loaded on first use: the credential-process fast
+// path never takes a lock.
+import { ownedLockFs, removeDeadHolderLock } from "./lock-owner.js";
 
 /** How a caller waits for a lock someone else holds. */
 export type LockWait =
@@ -34,22 +37,18 @@ export async function withCrossProcessLock<T>(
 ): Promise<T> {
   const { default: lockfile } = await import("proper-lockfile");
   let compromised: Error | undefined;
-  const lockOnce = (retries: NonNullable<Parameters<typeof lockfile.lock>[1]>["retries"]) =>
+  const tryLock = () =>
     lockfile.lock(lockPath, {
       lockfilePath: lockPath,
       realpath: false,
       stale: options.staleMs,
-      retries,
+      retries: 0,
+      fs: ownedLockFs(),
       onCompromised: (error) => {
         if (options.wait.kind === "backoff") compromised = error;
       },
     });
-  const release =
-    options.wait.kind === "poll"
-      ? await pollForLock(() => lockOnce(0), options.wait)
-      : await lockOnce(BACKOFF).catch((error: unknown) => {
-          throw (options.wait as Extract<LockWait, { kind: "backoff" }>).onBusy(error);
-        });
+  const release = await acquire(tryLock, lockPath, options.wait);
   const assertHeld = () => {
     if (compromised && options.wait.kind === "backoff") throw options.wait.onBusy(compromised);
   };
@@ -60,26 +59,45 @@ export async function withCrossProcessLock<T>(
   }
 }
 
-/** About half a minute of tries in all. */
-const BACKOFF = { retries: 120, factor: 1.2, minTimeout: 10, maxTimeout: 250, randomize: true };
+/** About half a minute of tries in all (the vault's backoff). */
+const BACKOFF = { retries: 120, factor: 1.2, minTimeout: 10, maxTimeout: 250 };
 
-async function pollForLock(
+function backoffDelay(attempt: number): number {
+  return Math.min(BACKOFF.maxTimeout, BACKOFF.minTimeout * BACKOFF.factor ** attempt) * (1 + Math.random());
+}
+
+/** Tries until the lock is ours: a dead holder's lock is removed and tried again at once, else `wait` says how. */
+async function acquire(
   tryLock: () => Promise<() => Promise<void>>,
-  wait: Extract<LockWait, { kind: "poll" }>,
+  lockPath: string,
+  wait: LockWait,
 ): Promise<() => Promise<void>> {
-  const deadline = Date.now() + wait.giveUpMs;
+  const deadline = wait.kind === "poll" ? Date.now() + wait.giveUpMs : 0;
+  let attempts = 0;
   let warned = false;
   for (;;) {
     try {
       return await tryLock();
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ELOCKED") throw error;
+      const busy = (error as NodeJS.ErrnoException).code === "ELOCKED";
+      if (!busy) throw wait.kind === "backoff" ? wait.onBusy(error) : error;
+      if (removeDeadHolderLock(lockPath)) continue;
+      attempts += 1;
+      if (wait.kind === "backoff") {
+        if (attempts > BACKOFF.retries) throw wait.onBusy(error);
+        await pause(backoffDelay(attempts));
+        continue;
+      }
       if (!warned) {
         warned = true;
         wait.onWait();
       }
       if (Date.now() > deadline) throw wait.onGiveUp();
-      await new Promise((resolve) => setTimeout(resolve, 40 + Math.random() * 80));
+      await pause(40 + Math.random() * 80);
     }
   }
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

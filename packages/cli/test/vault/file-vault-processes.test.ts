@@ -79,8 +79,9 @@ describe("file vault across processes", () => {
     forgetDerivedKeys();
     assert.deepEqual(await vault().keys.list(), ["alpha"]);
 
-    // The dead writer's lock goes stale and its temp file is swept by the next writer.
-    await vault({ lockStaleMs: 2000 }).keys.set("gamma", sampleKey());
+    // The dead writer's vault.lock is taken over at once (it names a dead pid; it is far from stale by age)
+    // and its temp file is swept by the next writer.
+    await vault({ lockStaleMs: 3_600_000 }).keys.set("gamma", sampleKey());
     assert.deepEqual(await vault().keys.list(), ["alpha", "gamma"]);
     assert.deepEqual(
       (await readdir(folder.path)).filter((name) => name !== "writer-paused"),
