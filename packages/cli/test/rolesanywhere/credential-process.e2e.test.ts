@@ -5,7 +5,8 @@ import { after, before, describe, it } from "node:test";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromIni } from "@aws-sdk/credential-providers";
 import { LEAF_PASSPHRASE, type Leaf } from "../../../sandbox/test/rolesanywhere/pki.js";
-import { BUILT } from "../fixtures/sandbox-user.js";
+import { runOnPty } from "../fixtures/pty-run.js";
+import { BUILT, tobiraBin } from "../fixtures/sandbox-user.js";
 import { type RaMachine, REGION, SERVER_ROLE, startRaMachine } from "./ra-fixture.js";
 
 describe("tobira rolesanywhere credential-process against the sandbox", {
@@ -90,6 +91,15 @@ describe("tobira rolesanywhere credential-process against the sandbox", {
     assert.equal(wrong.code, 1);
     assert.match(wrong.stderr, /cannot decrypt the private key .*web-3\.key: wrong passphrase\?/);
     assert.ok(!wrong.stderr.includes("not it"), "the passphrase is never echoed");
+  });
+
+  it("asks for the passphrase of an encrypted key on the terminal, without echo", async () => {
+    const run = runOnPty([tobiraBin, ...args(m.pki.encryptedLeaf)], { cwd: m.home, env: m.env });
+    await run.waitFor(/Passphrase for the private key .*web-3\.key: /);
+    run.term.write(`${LEAF_PASSPHRASE}\r`);
+    assert.equal(await run.exited, 0, run.output());
+    assert.ok(!run.output().includes(LEAF_PASSPHRASE), "the passphrase is not echoed");
+    assert.match(run.output(), /"Version":1,"AccessKeyId":"ASIA/);
   });
 
   it("refuses each bad certificate with AWS's error, and exits 1 with nothing on stdout", async () => {
