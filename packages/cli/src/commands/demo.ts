@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 
 export function register(program: Command): void {
-  program
+  const demo = program
     .command("demo")
     .description(
       "start a sandbox and walk through MFA-protected roles and Session Manager sessions, narrated",
@@ -15,5 +15,15 @@ export function register(program: Command): void {
     .action(async (options: { state?: string; keep?: boolean }) => {
       const { runDemo } = await import("../demo/demo-run.js");
       await runDemo(options);
+    });
+  demo
+    .command("onprem")
+    .description(
+      "an on-premises server behind a hybrid activation, and tobira node serving its role to local users",
+    )
+    .option("--keep", "keep the temporary state folder afterwards")
+    .action(async (options: { keep?: boolean }) => {
+      const { runOnpremDemo } = await import("../demo/onprem/onprem-run.js");
+      await runOnpremDemo(options);
     });
 }
