@@ -100,8 +100,11 @@ async function deviceCheck(
 export async function mfaStep(ctx: DoctorContext): Promise<StepReport> {
   const named = chainSerial(ctx);
   if (!ctx.resolved || !ctx.files) return unchecked("mfa", TITLE, "the config step failed");
-  if (!named)
-    return step("mfa", TITLE, "ok", "the chain sends no MFA code (no mfa_serial)", [skewLine(ctx).line]);
+  if (!named) {
+    const skew = skewLine(ctx);
+    if (skew.status !== "ok") return step("mfa", TITLE, skew.status, skew.line, [skew.line], CLOCK_FIX);
+    return step("mfa", TITLE, "ok", "the chain sends no MFA code (no mfa_serial)", [skew.line]);
+  }
   if (!ctx.longTerm) return unchecked("mfa", TITLE, "no working long-term key (vault step)");
   const evidence = [`device ${named.serial} (named by profile '${named.profile}')`];
   const device = await deviceCheck(ctx, named.serial, evidence);

@@ -1,7 +1,7 @@
 // `tobira doctor` end to end, as a user runs it against the sandbox: a healthy world gives all ok, and each
 // world with exactly one of the articles' faults gets that fault named, with its fix, and nothing else wrong.
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { defaultWorld, type World } from "@tobira/sandbox";
@@ -220,9 +220,8 @@ withSandbox("MFA not registered", undefined, (fx) => {
       secretAccessKey: carol.secret,
       addedAt: new Date().toISOString(),
     });
-    const { writeFileSync: write, readFileSync } = await import("node:fs");
     const config = fx().env.AWS_CONFIG_FILE!;
-    write(
+    writeFileSync(
       config,
       `${readFileSync(config, "utf8")}\n[profile carol-ops]\nregion = ap-northeast-1\nrole_arn = arn:aws:iam::222222222222:role/project-a-operator\nsource_profile = carol\nmfa_serial = arn:aws:iam::111111111111:mfa/carol\n`,
     );
@@ -249,9 +248,8 @@ withSandbox("MFA not registered", undefined, (fx) => {
 
 withSandbox("a role chain asking for more than an hour", chainedRole(), (fx) => {
   test("the chained hop is named with its duration_seconds line and the one-hour fix", async () => {
-    const { writeFileSync: write, readFileSync } = await import("node:fs");
     const config = fx().env.AWS_CONFIG_FILE!;
-    write(
+    writeFileSync(
       config,
       `${readFileSync(config, "utf8")}\n[profile ops-admin]\nregion = ap-northeast-1\nrole_arn = ${CHAINED_ROLE}\nsource_profile = switch\nduration_seconds = 7200\n`,
     );
@@ -308,5 +306,63 @@ withSandbox("a tag that does not match", tagMismatch(), (fx) => {
     );
     assert.match(start.evidence.join("\n"), /instance\/i-0a1a0000000000001: implicitDeny/);
     assert.match(start.fix ?? "", /--tags Key=Project,Value=project-a/);
+  });
+});
+
+withSandbox("config conflicts", undefined, (fx) => {
+  /** The user's config with `edit` applied, in a file of its own, as AWS_CONFIG_FILE. */
+  function configWith(name: string, edit: (text: string) => string): NodeJS.ProcessEnv {
+    const path = join(fx().root, name);
+    writeFileSync(path, edit(readFileSync(fx().env.AWS_CONFIG_FILE!, "utf8")));
+    return { AWS_CONFIG_FILE: path };
+  }
+
+  test("a key written twice fails the config step naming the file and the key", async () => {
+    const env = configWith("config-twice", (text) =>
+      text.replace("[profile project-a]\n", "[profile project-a]\nregion = us-west-2\n"),
+    );
+    const { code, report } = await doctor(fx(), ["project-a"], env);
+    assert.equal(code, 1);
+    const config = stepOf(report, "config");
+    assert.equal(config.status, "failure");
+    assert.match(config.summary, /config-twice/);
+    assert.match(config.summary, /region/);
+    assert.ok(config.fix, "a fix is given");
+    assert.ok(
+      report.steps.slice(1).every((s) => s.status === "unchecked"),
+      "nothing else is guessed",
+    );
+  });
+
+  test("a profile without region is a warning naming the section to add it to", async () => {
+    const env = configWith("config-no-region", (text) =>
+      text.replace(/(\[profile project-a\]\n)region = ap-northeast-1\n/, "$1"),
+    );
+    const { report } = await doctor(fx(), ["project-a"], env);
+    const config = stepOf(report, "config");
+    assert.equal(config.status, "warning");
+    assert.equal(config.summary, "profile 'project-a' names no region (and AWS_REGION is not set)");
+    assert.match(
+      config.fix ?? "",
+      /^add the line "region = ap-northeast-1" \(your region\) under \[profile project-a\] in \S+config-no-region \(line \d+\)$/,
+    );
+  });
+});
+
+describe("a clock 90 seconds off the endpoint's", { skip, timeout }, () => {
+  let fx: SandboxUser;
+  before(async () => {
+    fx = await startSandboxUser({ label: "doctor-clock", clock: () => Date.now() + 90_000 });
+  });
+  after(async () => {
+    await fx?.close();
+  });
+
+  test("the MFA step measures the skew from the Date header and says how to set the clock", async () => {
+    const { report } = await doctor(fx, ["alice"]);
+    const mfa = stepOf(report, "mfa");
+    assert.equal(mfa.status, "warning");
+    assert.match(mfa.summary, /^clock skew: the endpoint's clock is (89|90|91) s ahead of this machine's$/);
+    assert.match(mfa.fix ?? "", /timedatectl set-ntp true/);
   });
 });
