@@ -122,6 +122,11 @@ describe("tobira rolesanywhere serve and update, and tobira_rolesanywhere_* prof
       `tobira_rolesanywhere_role_arn = ${SERVER_ROLE}`,
       "tobira_rolesanywhere_session_duration = 1800",
       "",
+      "[profile lab-deployer]",
+      "role_arn = arn:aws:iam::333333333333:role/lab-deployer",
+      "source_profile = lab-server",
+      `region = ${REGION}`,
+      "",
     ].join("\n");
     writeFileSync(join(m.home, ".aws", "config"), config);
     const exported = await m.tobira(["export", "lab-server", "--format", "json"]);
@@ -159,6 +164,13 @@ describe("tobira rolesanywhere serve and update, and tobira_rolesanywhere_* prof
       "900",
     ]);
     assert.equal(own.code, 0, own.stderr);
+    // A role profile on top: the certificate's session assumes lab-deployer (whose trust names lab-server).
+    const chained = await m.tobira(["exec", "lab-deployer", "--", process.execPath, STS_CALLER]);
+    assert.equal(chained.code, 0, chained.stderr);
+    assert.match(
+      (JSON.parse(chained.stdout) as { Arn: string }).Arn,
+      /^arn:aws:sts::333333333333:assumed-role\/lab-deployer\//,
+    );
     const listed = await m.tobira(["list", "--json"]);
     assert.match(listed.stdout, /"rolesanywhere"/);
   });

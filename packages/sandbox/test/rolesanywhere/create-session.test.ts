@@ -143,6 +143,14 @@ describe("Roles Anywhere CreateSession against the sandbox", () => {
     assert.equal((await denied(stale)).message, "Invalid signature");
   });
 
+  it("refuses a certificate whose attributes no session tag can hold, naming the fields", async () => {
+    assert.deepEqual(await denied(call(pki.oddLeaf)), {
+      status: 403,
+      type: "AccessDeniedException",
+      message: `Unable to assume role for ${SERVER_ROLE}. Some attributes failed to be mapped into session tags. Issuer: [  ]; Subject: [ CN ]; SAN: [  ]`,
+    });
+  });
+
   it("lets the trust policy decide on the certificate's tags and the trust anchor", async () => {
     const refused = (role: string) => ({
       status: 403,

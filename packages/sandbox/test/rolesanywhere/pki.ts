@@ -32,6 +32,8 @@ export interface TestPki {
   expiredLeaf: Leaf;
   /** CN=gone-1, OU=servers, signed by the root and on its CRL. */
   revokedLeaf: Leaf;
+  /** CN=web (EMP1), OU=servers, signed by the root: a CN no session tag can hold (parentheses). */
+  oddLeaf: Leaf;
   /** CN=web-1, OU=servers, signed by an unrelated CA. */
   strangerLeaf: Leaf;
   /** The root's CRL (PEM), listing revokedLeaf. */
@@ -247,6 +249,7 @@ export function makeTestPki(): TestPki {
       "20201231000000Z",
     ]),
     revokedLeaf,
+    oddLeaf: makeLeaf(dir, root, "odd-1", servers("web (EMP1)"), "rsa"),
     strangerLeaf: makeLeaf(dir, other, "web-1-stranger", servers("web-1"), "rsa"),
     rootCrlPem: readFileSync(join(root, "crl.pem"), "utf8"),
     dispose: () => rmSync(dir, { recursive: true, force: true }),

@@ -75,6 +75,10 @@ roles:
   - name: other-anchor-only
     account: "${ACCOUNT}"
     trust: ${trust({ ArnEquals: { "aws:SourceArn": `arn:aws:rolesanywhere:${REGION}:${ACCOUNT}:trust-anchor/00000000-0000-4000-8000-000000000000` } })}
+  - name: lab-deployer
+    account: "${ACCOUNT}"
+    trust: { Version: "2012-10-17", Statement: [{ Effect: Allow, Principal: { AWS: "${SERVER_ROLE}" }, Action: "sts:AssumeRole" }] }
+    inlinePolicies: { read: ${readAll} }
   - name: no-roles-anywhere
     account: "${ACCOUNT}"
     trust: { Version: "2012-10-17", Statement: [{ Effect: Allow, Principal: { AWS: "arn:aws:iam::${ACCOUNT}:root" }, Action: "sts:AssumeRole" }] }
