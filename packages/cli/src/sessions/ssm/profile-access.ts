@@ -18,6 +18,8 @@ import { UsageError } from "../../errors.js";
 export interface ProfileAccess {
   profile: string;
   credentials: AwsCredentials;
+  /** The role these credentials are for and the session tags its AssumeRole passed; absent for a user. */
+  role?: { arn: string; sessionTags: Record<string, string> };
   region: string;
   endpointUrl?: string;
   ssm: SSMClient;
@@ -50,7 +52,10 @@ export async function openProfileAccess(
       hint: `add \`region = …\` to [profile ${profile}] in your AWS config, or pass --region`,
     });
   }
-  return accessFromCredentials(profile, resolved.credentials, region, resolved.endpointUrl);
+  const access = accessFromCredentials(profile, resolved.credentials, region, resolved.endpointUrl);
+  const last = resolved.plan.steps.at(-1);
+  if (last?.kind === "assume-role") access.role = { arn: last.roleArn, sessionTags: last.sessionTags ?? {} };
+  return access;
 }
 
 /** The clients for credentials already in hand (also what tests and other commands build on). */
