@@ -16,6 +16,7 @@ import { runTimed } from "./child-run.mjs";
 import { printJson, printTable } from "./report.mjs";
 import { credentialProcessSuite } from "./suites/credential-process.mjs";
 import { lossSuite } from "./suites/loss.mjs";
+import { pacingSuite } from "./suites/pacing.mjs";
 import { portSuite } from "./suites/port.mjs";
 import { shellSuite } from "./suites/shell.mjs";
 import { stripingSuite } from "./suites/striping.mjs";
@@ -26,6 +27,7 @@ const SUITES = [
   { name: "shell", setup: shellSuite },
   { name: "port", setup: portSuite },
   { name: "loss", setup: lossSuite },
+  { name: "pacing", setup: pacingSuite },
   { name: "striping", setup: stripingSuite },
 ];
 

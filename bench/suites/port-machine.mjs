@@ -19,12 +19,17 @@ export const PACED_FRAMES_PER_SECOND = 900;
 /**
  * @param {import("../run.mjs").BenchContext} context
  * @param {string} label
+ * @param {{ world?: object }} [options] another world than the built-in one
  */
-export async function sessionMachine(context, label) {
+export async function sessionMachine(context, label, options = {}) {
   const { root, node, tobiraBin, baseEnv, log } = context;
   const dir = join(root, label);
   const stateDir = join(dir, "sandbox");
-  const sandbox = await startSandbox({ stateDir, gateway: { framesPerSecond: GATEWAY_FRAMES_PER_SECOND } });
+  const sandbox = await startSandbox({
+    stateDir,
+    gateway: { framesPerSecond: GATEWAY_FRAMES_PER_SECOND },
+    ...(options.world === undefined ? {} : { world: options.world }),
+  });
   try {
     const alice = /\[alice\]\s+aws_access_key_id = (\S+)\s+aws_secret_access_key = (\S+)/.exec(
       readFileSync(join(stateDir, "credentials"), "utf8"),

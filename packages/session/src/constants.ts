@@ -88,9 +88,10 @@ export const RELIABILITY = {
   maxRtoMs: 1000,
   /**
    * tobira's floor under the RTO (the plugin has none, §4.3): a loopback round trip of a few ms would
-   * otherwise time out on any pause of the event loop and resend what was never lost.
+   * otherwise time out on any pause of a busy machine's event loop and resend what was never lost. Loss
+   * itself is repaired on evidence, long before; the timeout is for the last frames of a burst.
    */
-  minRtoMs: 50,
+  minRtoMs: 100,
   /** Acks of later messages before an unacked one counts as lost and is resent at once (tobira, §4.7). */
   lossEvidenceAcks: 3,
   /** How long one message may stay unacknowledged before the session is given up (the plugin's ≈5 min). */
@@ -109,10 +110,33 @@ export const RELIABILITY = {
 export const PACING = {
   /** Every official reader sends at most this many bytes per frame; MGS's own limit is UNVERIFIED (§13). */
   maxPayloadBytes: 1024,
-  /** MGS reportedly cuts a session above ~1000 data frames/s (3rd-party, UNVERIFIED): stay under. */
+  /**
+   * MGS reportedly cuts a session above ~1000 data frames/s (3rd-party, UNVERIFIED): the agent's default
+   * fixed rate, and where the client's adaptive rate starts.
+   */
   maxFramesPerSecond: 900,
-  /** Frames that may go out back to back before the rate applies. */
-  burstFrames: 50,
+  /**
+   * Frames that may go out back to back before the rate applies: what lets the pacer make up for timers a
+   * busy event loop fires late (MGS reportedly tolerates ~2 s worth, §4.5).
+   */
+  burstFrames: 200,
+  /** The client's adaptive pacing (stream/adaptive-rate.ts): it starts at maxFramesPerSecond and stays in here. */
+  adaptiveMaxFramesPerSecond: 990,
+  adaptiveMinFramesPerSecond: 100,
+  /** frames/s gained per second of sending with frames waiting and acks keeping up. */
+  adaptiveIncreasePerSecond: 200,
+  /** What one back-off keeps of the rate. */
+  adaptiveDecreaseFactor: 0.7,
+  /** Ack round trips this much above the fastest (and at least double it) mean a queue on the path… */
+  adaptiveLatencyGrowthMs: 100,
+  /** …once they stay there this long (a burst's queue drains sooner). */
+  adaptiveLatencySustainMs: 500,
+  /** Signals within this long of a back-off are the same episode (or two round trips, if longer). */
+  adaptiveCoolDownMs: 250,
+  /** The fastest round trip is re-learnt every this long. */
+  adaptiveMinRttPeriodMs: 10_000,
+  /** After pause_publication the client sends no data frame until start_publication, or this long. */
+  pauseHoldMs: 1000,
 } as const;
 
 /** §5.7 and §7.1: handshake and shutdown waits of the agent (milliseconds). */

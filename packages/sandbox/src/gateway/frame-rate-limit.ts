@@ -15,14 +15,25 @@ export class FrameRateLimit {
     this.#last = now();
   }
 
+  /** Frames that may still come back to back now (Infinity without a limit). */
+  get tokens(): number {
+    if (!Number.isFinite(this.perSecond)) return Number.POSITIVE_INFINITY;
+    this.#refill();
+    return this.#tokens;
+  }
+
   take(): boolean {
     if (!Number.isFinite(this.perSecond)) return true;
-    const now = this.now();
-    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#last) * this.perSecond) / 1000);
-    this.#last = now;
+    this.#refill();
     if (this.#tokens < 1) return false;
     this.#tokens -= 1;
     return true;
+  }
+
+  #refill(): void {
+    const now = this.now();
+    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#last) * this.perSecond) / 1000);
+    this.#last = now;
   }
 
   /** Milliseconds until `count` frames fit again. */

@@ -7,7 +7,9 @@ export interface GatewayOptions {
   burstFrames?: number;
   /**
    * A client above the rate: "close" its socket (as MGS reportedly does) or "drop" the frame (the client's
-   * retransmission recovers it). The agent above the rate is always paused with pause_publication.
+   * retransmission recovers it). Before that, a client that has spent half its burst is sent pause_publication
+   * (MGS reportedly pauses a sender that stays above the rate, §4.5), and start_publication once ¾ of the
+   * burst is back. The agent above the rate is always paused.
    */
   clientOverLimit?: "close" | "drop";
   /** Largest websocket message accepted (bytes); larger ones close the socket with 1009. */

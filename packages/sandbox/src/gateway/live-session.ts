@@ -37,6 +37,8 @@ function bytesOf(data: unknown): Uint8Array | undefined {
 export interface GatewayStats {
   /** pause_publication frames sent to agents above the frame rate. */
   agentPauses: number;
+  /** pause_publication frames sent to clients nearing the frame rate (the warning before the limit). */
+  clientPauses: number;
   /** Client data frames dropped above the rate (clientOverLimit "drop"). */
   clientFramesDropped: number;
   /** Client sockets closed above the rate (clientOverLimit "close"). */
@@ -64,6 +66,8 @@ export class LiveSession {
   readonly #fromAgentLimit: FrameRateLimit;
   #client: WebSocket | undefined;
   #agentPaused = false;
+  #clientPaused = false;
+  #clientResumeTimer: NodeJS.Timeout | undefined;
   #resumeTimer: NodeJS.Timeout | undefined;
   #graceTimer: NodeJS.Timeout | undefined;
   #over = false;
@@ -133,7 +137,25 @@ export class LiveSession {
       socket.close(1008, "Frame rate exceeded.");
       return;
     }
+    if (this.#fromClientLimit.tokens < this.#o.limits.burstFrames / 2) this.#pauseClient();
     this.#link.gatewayEnd.send(bytes);
+  }
+
+  /**
+   * A client that kept above the rate long enough to spend half its burst is told to pause (§4.5), and told
+   * to start again once ¾ of the burst is back; one that goes on regardless is closed (or dropped) above.
+   */
+  #pauseClient(): void {
+    if (this.#clientPaused) return;
+    this.#clientPaused = true;
+    this.#o.stats.clientPauses++;
+    this.#sendToClient(encodePublicationFrame(MessageType.PausePublication));
+    const waitMs = this.#fromClientLimit.msUntil((this.#o.limits.burstFrames * 3) / 4);
+    this.#clientResumeTimer = setTimeout(() => {
+      this.#clientPaused = false;
+      this.#clientResumeTimer = undefined;
+      if (!this.#over) this.#sendToClient(encodePublicationFrame(MessageType.StartPublication));
+    }, waitMs);
   }
 
   #fromAgent(data: string | Uint8Array): void {
@@ -172,6 +194,7 @@ export class LiveSession {
     this.#over = true;
     if (this.#graceTimer !== undefined) clearTimeout(this.#graceTimer);
     if (this.#resumeTimer !== undefined) clearTimeout(this.#resumeTimer);
+    if (this.#clientResumeTimer !== undefined) clearTimeout(this.#clientResumeTimer);
     this.#link.gatewayEnd.close(1000, "session over");
     this.#sendToClient(channelClosedFrame(this.sessionId, this.target, outcome.output));
     this.#client?.close(1000, "Session ended.");

@@ -59,7 +59,12 @@ export class MessageGateway {
   readonly #wss: WebSocketServer;
   readonly #sessions = new Map<string, LiveSession>();
   readonly #sockets = new Set<WebSocket>();
-  readonly #stats: GatewayStats = { agentPauses: 0, clientFramesDropped: 0, clientsClosedForRate: 0 };
+  readonly #stats: GatewayStats = {
+    agentPauses: 0,
+    clientPauses: 0,
+    clientFramesDropped: 0,
+    clientsClosedForRate: 0,
+  };
   readonly #onTerminated = (sessionId: string) => this.#sessions.get(sessionId)?.terminate("");
   #closed = false;
 

@@ -82,14 +82,22 @@ describe("gateway frame rate per direction", () => {
     assert.ok(suite.t.sandbox.gateway.stats().agentPauses > 0);
   });
 
-  it("closes a client that sends above the rate, with channel_closed saying why", async () => {
-    const session = await openSession({ ...suite.op, start: { Target: WEB_A } });
+  it("tells a client above the rate to pause, then closes it if it goes on, with channel_closed saying why", async () => {
+    // A fixed 900 frames/s, as a client that paces without listening (the plugin ignores pause_publication).
+    const session = await openSession({
+      ...suite.op,
+      start: { Target: WEB_A },
+      tuning: { framesPerSecond: 900 },
+    });
     await session.ready;
+    const before = suite.t.sandbox.gateway.stats();
     // 40 KB of keystrokes (empty command lines) = 40 frames back to back, far above a burst of 10.
     void session.channel.sendInput(Buffer.from(":\r".repeat(20 * 1024))).catch(() => {});
     const end = await closedByAgent(session);
     assert.match(end.output ?? "", /more than 100 data frames per second/);
-    assert.ok(suite.t.sandbox.gateway.stats().clientsClosedForRate > 0);
+    const after = suite.t.sandbox.gateway.stats();
+    assert.equal(after.clientPauses, before.clientPauses + 1, "pause_publication came first");
+    assert.ok(after.clientsClosedForRate > before.clientsClosedForRate);
     assert.equal(session.socket.readyState === WebSocket.OPEN, false);
   });
 });

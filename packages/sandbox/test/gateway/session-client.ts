@@ -12,6 +12,7 @@ import {
   type ClientDataChannel,
   type ClientSessionInfo,
   type DataChannelEnd,
+  type DataChannelTuning,
   openClientDataChannel,
   websocketTransport,
 } from "@tobira/session";
@@ -103,6 +104,8 @@ export interface OpenOptions {
   signed?: boolean;
   /** Replace the token (to test refusals). */
   token?: (token: string) => string;
+  /** The client's data channel tuning (a fixed frame rate, say). */
+  tuning?: DataChannelTuning;
 }
 
 export async function openSession(options: OpenOptions): Promise<OpenedSession> {
@@ -124,6 +127,7 @@ export async function openSession(options: OpenOptions): Promise<OpenedSession> 
     token: options.token ? options.token(started.TokenValue!) : started.TokenValue!,
     sessionId,
     targetId: options.start.Target!,
+    ...(options.tuning === undefined ? {} : { tuning: options.tuning }),
     ...(kms === undefined
       ? {}
       : {

@@ -38,8 +38,9 @@ export interface ClientDataChannelOptions
    */
   keepAliveIntervalMs?: number;
   /**
-   * Honour pause_publication. The official client ignores it, and whether MGS sends start_publication to
-   * clients is UNVERIFIED (§13): off by default, so a missing start can never freeze the client.
+   * Stop on pause_publication until start_publication. The official client ignores it, and whether MGS sends
+   * start_publication to clients is UNVERIFIED (§13): off by default, so a missing start can never freeze the
+   * client. Without it pause_publication is a rate signal: back off, hold data frames for at most 1 s.
    */
   honourPublicationPause?: boolean;
   /**

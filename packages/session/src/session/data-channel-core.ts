@@ -11,6 +11,7 @@ import { MessageType, PACING, PayloadType } from "../constants.js";
 import type { ChannelRole } from "../crypto/data-key.js";
 import { isSealedPayloadType, type PayloadCipher } from "../crypto/payload-cipher.js";
 import { ChannelClosedError, DataChannelError, describeError } from "../errors.js";
+import type { AdaptivePacingOptions } from "../stream/adaptive-rate.js";
 import { type DeliveryVerdict, type IncomingStats, IncomingStream } from "../stream/incoming-stream.js";
 import { type OutgoingStats, OutgoingStream, type RetransmitPolicy } from "../stream/outgoing-stream.js";
 import type { DataChannelTransport, TransportCloseInfo, TransportData } from "../transport.js";
@@ -21,8 +22,13 @@ import { pickDefined } from "./pick-defined.js";
 export interface DataChannelTuning {
   /** Largest plaintext payload per frame (1024; MGS's own limit is UNVERIFIED, §13). */
   maxPayloadBytes?: number;
-  /** Data-frame ceiling per direction (900/s, under MGS's reported ~1000). Infinity disables pacing. */
+  /**
+   * A fixed data-frame rate (Infinity disables pacing). Without it the client paces adaptively (900/s up to
+   * 990/s, backing off on pause_publication and ack latency) and the agent at 900/s.
+   */
   framesPerSecond?: number;
+  /** The adaptive pacing's knobs, or false for a fixed rate (the client's default is adaptive). */
+  adaptivePacing?: AdaptivePacingOptions | false | undefined;
   burstFrames?: number;
   /** Unacknowledged frames in flight before new ones wait. */
   window?: number;
@@ -138,6 +144,7 @@ export class DataChannelCore {
         "lossEvidenceAcks",
         "maxResends",
       ]),
+      adaptive: adaptivePacingFor(options.role, tuning),
       onExhausted: (error) => this.end({ reason: "failed", error }),
       onTransmitError: (error) => {
         if (this.#transport !== undefined)
@@ -246,19 +253,23 @@ export class DataChannelCore {
   }
 
   /** Queues one stream message, sealing it first when KMS is on and its type is sealed (§6.5). */
-  sendStream(payloadType: number, payload: Uint8Array): Promise<void> {
+  sendStream(payloadType: number, payload: Uint8Array, byteStream = false): Promise<void> {
     if (this.#ended !== undefined) return Promise.reject(closedError());
-    const sealed =
-      this.cipher !== undefined && isSealedPayloadType(this.role, payloadType)
-        ? this.cipher.encrypt(payload)
-        : payload;
-    return this.outgoing.send(payloadType, sealed);
+    const seal = this.cipher !== undefined && isSealedPayloadType(this.role, payloadType);
+    const sealed = seal ? this.cipher!.encrypt(payload) : payload;
+    // A sealed payload is one AES-GCM message: it can never take more bytes.
+    return this.outgoing.send(payloadType, sealed, byteStream && !seal);
   }
 
-  /** Splits bytes into frames of at most maxPayloadBytes and queues them in order. */
+  /**
+   * Queues a byte stream in frames of at most maxPayloadBytes, in order. Unsealed, its bytes first fill the
+   * last frame still waiting, so frames leave full (the frame rate, not bytes, is the limit, §9).
+   */
   async sendChunked(payloadType: number, bytes: Uint8Array): Promise<void> {
-    for (let offset = 0; offset < bytes.length; offset += this.maxPayloadBytes)
-      await this.sendStream(payloadType, bytes.subarray(offset, offset + this.maxPayloadBytes));
+    const sealed = this.cipher !== undefined && isSealedPayloadType(this.role, payloadType);
+    let offset = sealed ? 0 : this.outgoing.topUp(payloadType, bytes, this.maxPayloadBytes);
+    for (; offset < bytes.length; offset += this.maxPayloadBytes)
+      await this.sendStream(payloadType, bytes.subarray(offset, offset + this.maxPayloadBytes), true);
   }
 
   /** Opens a sealed payload of the peer's, if KMS is on and the type is sealed in that direction. */
@@ -425,15 +436,30 @@ export class DataChannelCore {
     this.end({ reason: "channel-closed", output, sessionId });
   }
 
-  /** pause_publication / start_publication (§4.5), for the side that honours them. */
+  /**
+   * pause_publication / start_publication (§4.5): the side that honours them stops until start. The other
+   * (the client) takes pause as the service's "too many frames" (§4.5, 3rd-party): it backs off its rate and
+   * holds its data frames until start_publication or PACING.pauseHoldMs, so a missing start cannot freeze it.
+   */
   #receivePublication(message: ClientMessage): void {
     if (!this.#o.honourPublicationPause) {
-      this.#diagnose("ignored", `${message.messageType} (this side does not pause)`, message.messageType);
+      if (message.messageType === MessageType.PausePublication) {
+        this.outgoing.signalCongestion(PACING.pauseHoldMs);
+        const rate = Math.round(this.outgoing.stats().framesPerSecond);
+        this.#diagnose("warning", `pause_publication: holding, then ${rate} frames/s`, message.messageType);
+      } else this.outgoing.releaseHold();
       return;
     }
     if (message.messageType === MessageType.PausePublication) this.outgoing.pause();
     else this.outgoing.resume();
   }
+}
+
+/** The client finds its rate unless told a fixed one; the agent keeps a fixed one unless told otherwise. */
+function adaptivePacingFor(role: ChannelRole, tuning: DataChannelTuning): AdaptivePacingOptions | undefined {
+  if (tuning.adaptivePacing === false) return undefined;
+  if (tuning.adaptivePacing !== undefined) return tuning.adaptivePacing;
+  return role === "client" && tuning.framesPerSecond === undefined ? {} : undefined;
 }
 
 function closedError(): ChannelClosedError {

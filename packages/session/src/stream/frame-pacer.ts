@@ -12,7 +12,7 @@ export interface FramePacerOptions {
 
 export class FramePacer {
   readonly #clock: Clock;
-  readonly #rate: number;
+  #rate: number;
   readonly #burst: number;
   #tokens: number;
   #refilledAt: number;
@@ -32,6 +32,23 @@ export class FramePacer {
       this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#refilledAt) * this.#rate) / 1000);
       this.#refilledAt = now;
     }
+  }
+
+  get framesPerSecond(): number {
+    return this.#rate;
+  }
+
+  /** A new sustained rate from now on (tokens already earned are kept, up to the burst). */
+  setRate(framesPerSecond: number): void {
+    if (!(framesPerSecond > 0)) throw new RangeError("framesPerSecond must be positive");
+    this.#refill();
+    this.#rate = framesPerSecond;
+  }
+
+  /** Forgets the tokens saved up: after a pause the rate starts afresh, with no burst on top. */
+  drain(): void {
+    this.#refill();
+    this.#tokens = Math.min(this.#tokens, 0);
   }
 
   /** Takes one frame's token if there is one. */

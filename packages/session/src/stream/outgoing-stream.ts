@@ -6,6 +6,7 @@ import type { Clock, TimerHandle } from "../clock.js";
 import { encodeFrame } from "../codec/frame.js";
 import { PACING, RELIABILITY } from "../constants.js";
 import { ChannelClosedError, RetransmissionExhaustedError } from "../errors.js";
+import { type AdaptivePacingOptions, AdaptiveRate } from "./adaptive-rate.js";
 import { FramePacer } from "./frame-pacer.js";
 import { InFlightLedger, type InFlightMessage, type RtoBounds, timeoutOf } from "./in-flight-ledger.js";
 import { RttEstimator } from "./rtt-estimator.js";
@@ -25,9 +26,11 @@ export interface OutgoingStreamOptions {
   window?: number;
   /** Messages accepted but not yet sent before `send` starts making the producer wait. */
   maxQueued?: number;
-  /** Data-frame ceiling (new and resent frames). */
+  /** Data-frame ceiling (new and resent frames); the starting rate is `adaptive`'s when that is given. */
   framesPerSecond?: number;
   burstFrames?: number;
+  /** Find the rate instead (adaptive-rate.ts): rise while acks keep up, back off on the service's signals. */
+  adaptive?: AdaptivePacingOptions | undefined;
   retransmitPolicy?: RetransmitPolicy;
   /** Acks of later messages that declare an unacked one lost (RELIABILITY.lossEvidenceAcks). */
   lossEvidenceAcks?: number;
@@ -43,6 +46,8 @@ export interface OutgoingStreamOptions {
 interface QueuedMessage {
   payloadType: number;
   payload: Uint8Array;
+  /** Part of a byte stream whose frame boundaries mean nothing (§7.4): later bytes may join it. */
+  coalescible: boolean;
 }
 
 interface BlockedMessage extends QueuedMessage {
@@ -63,11 +68,18 @@ export interface OutgoingStats {
   /** Retransmission timeouts that fired on a message. */
   timeouts: number;
   rtoMs: number;
+  /** The pacing rate now. */
+  framesPerSecond: number;
+  /** Times the adaptive rate fell on a signal (pause_publication, ack latency). */
+  backOffs: number;
 }
 
 export class OutgoingStream {
-  readonly #o: Required<Omit<OutgoingStreamOptions, "onExhausted" | "onTransmitError">> &
+  readonly #o: Required<Omit<OutgoingStreamOptions, "onExhausted" | "onTransmitError" | "adaptive">> &
     Pick<OutgoingStreamOptions, "onExhausted" | "onTransmitError">;
+  readonly #adaptive: AdaptiveRate | undefined;
+  /** No data frame leaves before this time (a pause_publication the client takes as a signal). */
+  #heldUntil = Number.NEGATIVE_INFINITY;
   readonly #rtt = new RttEstimator();
   readonly #pacer: FramePacer;
   #nextSequence = 0;
@@ -102,9 +114,10 @@ export class OutgoingStream {
       giveUpAfterMs: RELIABILITY.giveUpAfterMs,
       ...options,
     };
+    this.#adaptive = options.adaptive === undefined ? undefined : new AdaptiveRate(options.adaptive);
     this.#pacer = new FramePacer({
       clock: options.clock,
-      framesPerSecond: this.#o.framesPerSecond,
+      framesPerSecond: this.#adaptive?.framesPerSecond ?? this.#o.framesPerSecond,
       burst: this.#o.burstFrames,
     });
   }
@@ -128,6 +141,8 @@ export class OutgoingStream {
       resendsOnEvidence: this.#resendsOnEvidence,
       timeouts: this.#timeouts,
       rtoMs: this.#rtt.rto,
+      framesPerSecond: this.#pacer.framesPerSecond,
+      backOffs: this.#adaptive?.backOffs ?? 0,
     };
   }
 
@@ -135,7 +150,7 @@ export class OutgoingStream {
    * Queues one message for sending. Resolves once the stream has accepted it (immediately while there is
    * room); a producer that awaits each call never makes the stream hold more than its bounds.
    */
-  send(payloadType: number, payload: Uint8Array): Promise<void> {
+  send(payloadType: number, payload: Uint8Array, coalescible = false): Promise<void> {
     if (this.#closed)
       return Promise.reject(
         new ChannelClosedError(
@@ -144,14 +159,29 @@ export class OutgoingStream {
         ),
       );
     if (this.#blocked.length === 0 && this.#queue.length < this.#o.maxQueued) {
-      this.#queue.push({ payloadType, payload });
+      this.#queue.push({ payloadType, payload, coalescible });
       this.#pump();
       return Promise.resolve();
     }
     return new Promise((resolve, reject) => {
-      this.#blocked.push({ payloadType, payload, resolve, reject });
+      this.#blocked.push({ payloadType, payload, coalescible, resolve, reject });
       this.#pump();
     });
+  }
+
+  /**
+   * Tops up the last unsent message with the head of `bytes`, when both are of one byte stream (`coalescible`
+   * messages of `payloadType`) and it is shorter than `maxBytes`: every frame leaves full, so none of the
+   * frame rate is spent on a short one (a 64 KiB local read is 64 frames, not 64 and a scrap). Returns how
+   * many bytes it took.
+   */
+  topUp(payloadType: number, bytes: Uint8Array, maxBytes: number): number {
+    const tail = this.#queue[this.#queue.length - 1];
+    if (this.#closed || this.#blocked.length > 0 || tail === undefined) return 0;
+    if (!tail.coalescible || tail.payloadType !== payloadType || tail.payload.length >= maxBytes) return 0;
+    const take = Math.min(maxBytes - tail.payload.length, bytes.length);
+    tail.payload = Buffer.concat([tail.payload, bytes.subarray(0, take)]);
+    return take;
   }
 
   /**
@@ -162,7 +192,10 @@ export class OutgoingStream {
     const now = this.#o.clock.now();
     const outcome = this.#ledger.acknowledge(sequenceNumber, now, this.#o.lossEvidenceAcks);
     if (outcome === undefined) return false;
-    if (outcome.rttSampleMs !== undefined) this.#rtt.addSample(outcome.rttSampleMs);
+    if (outcome.rttSampleMs !== undefined) {
+      this.#rtt.addSample(outcome.rttSampleMs);
+      this.#adapt(outcome.rttSampleMs, now);
+    }
     for (const entry of outcome.lost) {
       if (this.#queueResend(entry.sequenceNumber)) this.#resendsOnEvidence++;
     }
@@ -179,6 +212,37 @@ export class OutgoingStream {
     if (this.#closed) return;
     for (const sequenceNumber of this.#ledger.sequenceNumbers()) this.#queueResend(sequenceNumber);
     this.#pump();
+  }
+
+  /**
+   * The service signalled too many frames (pause_publication to the client): the adaptive rate backs off,
+   * and no data frame leaves for `holdMs` or until `releaseHold` (start_publication). False when the rate
+   * did not fall (the same episode, or a fixed rate).
+   */
+  signalCongestion(holdMs: number): boolean {
+    const now = this.#o.clock.now();
+    this.#heldUntil = Math.max(this.#heldUntil, now + holdMs);
+    this.#stopTimer();
+    const fell = this.#adaptive?.backOff(now) ?? false;
+    if (fell) this.#pacer.setRate(this.#adaptive!.framesPerSecond);
+    this.#schedulePump(holdMs);
+    return fell;
+  }
+
+  /** start_publication: the hold, if any, ends now. */
+  releaseHold(): void {
+    if (this.#heldUntil === Number.NEGATIVE_INFINITY) return;
+    this.#endHold();
+    // The pump was put off to the hold's end; it runs now, at the pacer's pace.
+    if (this.#pumpTimer !== undefined) this.#o.clock.clearTimeout(this.#pumpTimer);
+    this.#pumpTimer = undefined;
+    this.#pump();
+  }
+
+  /** A burst saved up during the hold would land at once on the sender the service just paused: none. */
+  #endHold(): void {
+    this.#heldUntil = Number.NEGATIVE_INFINITY;
+    this.#pacer.drain();
   }
 
   /** pause_publication: nothing new goes out and nothing is resent until `resume` (§4.5). */
@@ -234,15 +298,41 @@ export class OutgoingStream {
   #admit(): void {
     while (this.#blocked.length > 0 && this.#queue.length < this.#o.maxQueued) {
       const next = this.#blocked.shift()!;
-      this.#queue.push({ payloadType: next.payloadType, payload: next.payload });
+      this.#queue.push({
+        payloadType: next.payloadType,
+        payload: next.payload,
+        coalescible: next.coalescible,
+      });
       next.resolve();
     }
+  }
+
+  /** A round trip for the adaptive rate; the pacer follows it. */
+  #adapt(sampleMs: number, now: number): void {
+    if (this.#adaptive === undefined) return;
+    const backlogged = this.#queue.length > 0 || this.#blocked.length > 0;
+    this.#adaptive.onAck(sampleMs, now, backlogged);
+    this.#pacer.setRate(this.#adaptive.framesPerSecond);
+  }
+
+  /** Milliseconds the hold has left (0 when none). */
+  #holdLeft(): number {
+    if (this.#heldUntil === Number.NEGATIVE_INFINITY) return 0;
+    const left = this.#heldUntil - this.#o.clock.now();
+    if (left > 0) return left;
+    this.#endHold();
+    return 0;
   }
 
   /** Resends first, then queued messages while the window, the pacer and publication allow. */
   #pump(): void {
     if (this.#closed) return;
     this.#admit();
+    const held = this.#holdLeft();
+    if (held > 0) {
+      this.#schedulePump(held);
+      return;
+    }
     if (!this.#sendResends()) {
       this.#ensureTimer();
       return;
@@ -325,7 +415,7 @@ export class OutgoingStream {
         this.#pumpTimer = undefined;
         this.#pump();
       },
-      Math.max(1, delayMs),
+      Math.max(1, Math.ceil(delayMs)),
     );
   }
 
@@ -335,7 +425,7 @@ export class OutgoingStream {
    * pending or the RTO fell well below the one it was set with (early round trips shrink it from 200 ms).
    */
   #ensureTimer(): void {
-    if (this.#closed || this.#paused) return;
+    if (this.#closed || this.#paused || this.#holdLeft() > 0) return;
     if (this.#timeoutTimer !== undefined) {
       if (this.#rtt.rto >= this.#timerRto * 0.75) return;
       this.#stopTimer();
@@ -369,7 +459,7 @@ export class OutgoingStream {
 
   /** The timeout fell (§4.3): resend the oldest overdue message (or every one), each timeout doubling. */
   #onTimeout(): void {
-    if (this.#closed || this.#paused) return;
+    if (this.#closed || this.#paused || this.#holdLeft() > 0) return;
     const now = this.#o.clock.now();
     const bounds = this.#rtoBounds();
     for (const entry of this.#timeoutCandidates()) {

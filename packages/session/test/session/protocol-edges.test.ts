@@ -28,19 +28,15 @@ describe("client role against a scripted gateway", () => {
     });
   });
 
-  it("ignores start_publication as the very first frame, and pause_publication by default", async () => {
+  it("takes start_publication as the very first frame in its stride (pause_publication: adaptive-pacing.test.ts)", async () => {
     const { t, client, got, diagnostics } = scriptedClient();
     t.inject(encodePublicationFrame("start_publication"));
-    t.inject(encodePublicationFrame("pause_publication"));
     t.inject(output(0, "$ "));
     await client.ready;
     await client.sendInput(Buffer.from("x"));
     assert.deepEqual(got, ["$ "]);
     assert.equal(decodedSent(t).filter((m) => m.messageType === "input_stream_data").length, 1);
-    assert.deepEqual(
-      diagnostics.map((d) => d.kind),
-      ["ignored", "ignored"],
-    );
+    assert.deepEqual(diagnostics, []);
   });
 
   it("channel_closed ends the client with the gateway's Output text", async () => {

@@ -92,18 +92,18 @@ describe("loss recovery: the sender", () => {
 
   it("times out after the RTO measured from round trips, not a 100 ms tick, doubling each time", async () => {
     const { clock, sent, stream } = sender();
-    // 40 round trips of 1 ms: SRTT and RTTVAR fall far below 50 ms, so the RTO sits on its 50 ms floor.
+    // 40 round trips of 1 ms: SRTT and RTTVAR fall far below 100 ms, so the RTO sits on its 100 ms floor.
     for (let i = 0; i < 40; i++) {
       await stream.send(1, Buffer.from("p"));
       clock.advance(1);
       stream.acknowledge(i);
     }
-    assert.equal(stream.rtt.rto, 50);
+    assert.equal(stream.rtt.rto, 100);
     const at = sent.length;
     await stream.send(1, Buffer.from("lost"));
-    clock.advance(200);
-    // Sent at 40; resent at 40 + 50 = 90, then at 90 + 100 = 190.
-    assert.deepEqual(sent.slice(at), ["40@40", "40@90", "40@190"]);
+    clock.advance(400);
+    // Sent at 40; resent at 40 + 100 = 140, then at 140 + 200 = 340.
+    assert.deepEqual(sent.slice(at), ["40@40", "40@140", "40@340"]);
   });
 
   it("takes no round-trip sample from the ack of a resent message (Karn)", async () => {
@@ -196,9 +196,9 @@ describe("loss recovery: the client's channel against a scripted gateway", () =>
 });
 
 describe("RTO bounds", () => {
-  it("never goes below the 50 ms floor however short the round trips", () => {
+  it("never goes below the 100 ms floor however short the round trips", () => {
     const rtt = new RttEstimator();
     for (let i = 0; i < 60; i++) rtt.addSample(0);
-    assert.equal(rtt.rto, 50);
+    assert.equal(rtt.rto, 100);
   });
 });

@@ -1,0 +1,63 @@
+// The real CLI against a gateway whose frame limit is lower than the client's starting rate: 300 data frames
+// per second per direction (the sandbox tells a client nearing it to pause, and closes one that goes on).
+// `tobira port`'s adaptive pacing must back off on that signal and never trip the limit: counted by the
+// gateway, not timed. A client that paces at a fixed 900/s is closed by the same gateway
+// (packages/sandbox/test/gateway/gateway-limits.test.ts).
+import assert from "node:assert/strict";
+import { createHash, randomBytes } from "node:crypto";
+import { connect } from "node:net";
+import { after, before, describe, test } from "node:test";
+import { BUILT, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
+
+const skip = !BUILT && "run `npm run build` first";
+const timeout = 240_000;
+
+function echo(port: number, data: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: "127.0.0.1", port, allowHalfOpen: true });
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    socket.on("end", () => {
+      socket.end();
+      resolve(Buffer.concat(chunks));
+    });
+    socket.on("error", reject);
+    socket.on("connect", () => socket.end(data));
+  });
+}
+
+const sha = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
+
+describe("adaptive pacing against a gateway limit below the client's starting rate", {
+  skip,
+  timeout,
+}, () => {
+  let fx: SandboxUser;
+  before(async () => {
+    fx = await startSandboxUser({ label: "pacing", keyBy: "test", gateway: { framesPerSecond: 300 } });
+  });
+  after(async () => {
+    await fx?.close();
+  });
+
+  test("2 MiB echo at 300 frames/s: paused, backed off, never closed nor dropped, bytes intact", async () => {
+    const { run, ports } = await fx.openPorts([
+      "port",
+      "db-a",
+      "0:5432",
+      "--profile",
+      "project-a",
+      "--quiet",
+    ]);
+    const data = randomBytes(2 * 1024 * 1024);
+    const echoed = await echo(ports[0]!, data);
+    assert.equal(sha(echoed), sha(data));
+    const stats = fx.sandbox.gateway.stats();
+    assert.ok(stats.clientPauses > 0, "the gateway gave its signal (the client started at 900/s)");
+    assert.equal(stats.clientsClosedForRate, 0, "the limit was never tripped");
+    assert.equal(stats.clientFramesDropped, 0);
+    assert.doesNotMatch(run.stderr(), /resumed/, "no reconnect was needed either");
+    run.child.kill("SIGINT");
+    assert.equal(await run.exited, 0);
+  });
+});
