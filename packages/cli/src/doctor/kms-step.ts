@@ -83,13 +83,13 @@ async function instanceRole(tc: TargetContext): Promise<string | undefined> {
 
 export async function instanceKmsStep(tc: TargetContext): Promise<StepReport> {
   const title = "KMS (instance side)";
-  if (!tc.preferences?.kmsKeyId)
-    return step(
+  if (tc.preferences === undefined)
+    return unchecked(
       "kms-instance",
       title,
-      "ok",
-      tc.preferences ? "sessions are not KMS-encrypted" : "preferences unknown: see the trial session",
+      "the preferences could not be read; the trial session below shows it",
     );
+  if (!tc.preferences?.kmsKeyId) return step("kms-instance", title, "ok", "sessions are not KMS-encrypted");
   if (!tc.keyArn)
     return unchecked("kms-instance", title, "the key's ARN is unknown (your side failed before naming it)");
   if (!tc.maySimulate)

@@ -84,3 +84,16 @@ export const chainedRole = (): World =>
       },
     });
   });
+
+/** The project roles may not read themselves nor ask IAM's simulator (the DiagnoseSession* grants gone). */
+export const noDiagnosisGrants = (): World =>
+  worldVariant((w) => {
+    const policy = managed(w, "SessionManagerByProject");
+    for (const sid of [
+      "DiagnoseSessionAccess",
+      "DiagnoseInstanceRole",
+      "DiagnoseSessionPreferences",
+      "DiagnoseSessionKey",
+    ])
+      dropStatement(policy, sid);
+  });

@@ -13,6 +13,7 @@ import {
   decryptMissing,
   generateDataKeyMissing,
   KEY_ARN,
+  noDiagnosisGrants,
   runAsUserMissing,
   tagMismatch,
 } from "./doctor-worlds.js";
@@ -364,5 +365,32 @@ describe("a clock 90 seconds off the endpoint's", { skip, timeout }, () => {
     assert.equal(mfa.status, "warning");
     assert.match(mfa.summary, /^clock skew: the endpoint's clock is (89|90|91) s ahead of this machine's$/);
     assert.match(mfa.fix ?? "", /timedatectl set-ntp true/);
+  });
+});
+
+withSandbox("a role that may not ask IAM's simulator nor read itself", noDiagnosisGrants(), (fx) => {
+  test("the steps it cannot check say so and why, and the trial session still shows the way works", async () => {
+    const { code, report } = await doctor(fx(), ["project-a", "web-a"]);
+    assert.equal(code, 0, "nothing failed");
+    onlyThese(report, {
+      "start-session": "unchecked",
+      preferences: "unchecked",
+      "kms-user": "unchecked",
+      "kms-instance": "unchecked",
+      session: "ok",
+    });
+    assert.match(
+      stepOf(report, "start-session").summary,
+      /^not checked: IAM's simulator refused: AccessDenied: .*iam:SimulatePrincipalPolicy/,
+    );
+    assert.match(
+      stepOf(report, "preferences").summary,
+      /^not checked: the document cannot be read: AccessDeniedException/,
+    );
+    assert.match(
+      stepOf(report, "sts:1").evidence.join("\n"),
+      /role not read: the role may not call iam:GetRole on itself/,
+    );
+    assert.equal(stepOf(report, "session").status, "ok");
   });
 });
