@@ -1,0 +1,79 @@
+// `tobira node serve --http-port`: the loopback container-credentials endpoint beside the socket, whose
+// token file only root and the first allowed group can read.
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { BUILT, tobiraBin } from "../fixtures/sandbox-user.js";
+import { newSet, rewriteInPlace } from "./agent-writer.js";
+
+const AS_ROOT = process.getuid?.() === 0;
+
+describe("tobira node serve --http-port", {
+  skip: (!BUILT && "run `npm run build` first") || (!AS_ROOT && "needs root"),
+}, () => {
+  const root = mkdtempSync(join(tmpdir(), "tobira-node-http-"));
+  const agentDir = join(root, "agent");
+  const tokenFile = join(root, "token");
+  const set = newSet();
+  let server: ChildProcess;
+  let url = "";
+  before(async () => {
+    chmodSync(root, 0o755);
+    mkdirSync(agentDir, { mode: 0o700 });
+    await rewriteInPlace(agentDir, set);
+    server = spawn(
+      process.execPath,
+      [
+        tobiraBin,
+        "node",
+        "serve",
+        "--agent-dir",
+        agentDir,
+        "--socket",
+        join(root, "node.sock"),
+        "--allow-group",
+        "daemon",
+        "--http-port",
+        "0",
+        "--token-file",
+        tokenFile,
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    url = await new Promise<string>((resolve, reject) => {
+      let seen = "";
+      server.stdout?.on("data", (c: Buffer) => {
+        seen += c.toString();
+        const match = /container endpoint: (http:\/\/127\.0\.0\.1:\d+\/credentials)/.exec(seen);
+        if (match) resolve(match[1]!);
+      });
+      server.on("exit", (code) => reject(new Error(`serve exited with ${code}`)));
+    });
+  });
+  after(() => {
+    server?.kill("SIGTERM");
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  test("the token file is root's and the allowed group's only (0640, group daemon)", () => {
+    const info = statSync(tokenFile);
+    assert.equal(info.mode & 0o777, 0o640);
+    assert.equal(info.uid, 0);
+    assert.equal(info.gid, 1);
+  });
+
+  test("answers the container-credentials format with the token, 401 without it", async () => {
+    const token = readFileSync(tokenFile, "utf8").trim();
+    const ok = await fetch(url, { headers: { authorization: token } });
+    assert.equal(ok.status, 200);
+    const body = (await ok.json()) as Record<string, string>;
+    assert.equal(body.AccessKeyId, set.accessKeyId);
+    assert.equal(body.Token, set.sessionToken);
+    assert.ok(Date.parse(body.Expiration!) > Date.now());
+    const refused = await fetch(url, { headers: { authorization: "wrong" } });
+    assert.ok(refused.status === 401 || refused.status === 403, String(refused.status));
+  });
+});
