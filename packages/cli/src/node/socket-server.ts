@@ -2,7 +2,7 @@
 // connects; a request from a peer not on the allow list gets 403 and nothing else, an allowed one the
 // credentials as credential_process JSON, or 503 with the reason when the agent's file cannot be served.
 
-import { chmodSync, existsSync, mkdirSync, unlinkSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, statSync, unlinkSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { connect, type Socket } from "node:net";
 import { dirname } from "node:path";
@@ -120,6 +120,19 @@ async function clearStaleSocket(path: string): Promise<void> {
   unlinkSync(path);
 }
 
+/**
+ * A folder anyone may write to without the sticky bit would let another user swap the socket for their own
+ * and hand the clients credentials of their choosing: refused.
+ */
+function refuseOpenFolder(folder: string): void {
+  const mode = statSync(folder).mode;
+  if (mode & 0o002 && !(mode & 0o1000)) {
+    throw new TobiraError(`the socket's folder ${folder} is writable by everyone`, {
+      hint: "put the socket in a folder only root writes to, e.g. /run/tobira (systemd RuntimeDirectory=tobira)",
+    });
+  }
+}
+
 export async function startSocketServer(options: SocketServerOptions): Promise<Server> {
   const peers = new WeakMap<Socket, { uid: number; gid: number }>();
   const source = new CredentialSource(options.files);
@@ -137,6 +150,7 @@ export async function startSocketServer(options: SocketServerOptions): Promise<S
     }
   });
   mkdirSync(dirname(options.socket), { recursive: true, mode: 0o755 });
+  refuseOpenFolder(dirname(options.socket));
   await clearStaleSocket(options.socket);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

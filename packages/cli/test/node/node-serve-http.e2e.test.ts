@@ -76,4 +76,32 @@ describe("tobira node serve --http-port", {
     const refused = await fetch(url, { headers: { authorization: "wrong" } });
     assert.ok(refused.status === 401 || refused.status === 403, String(refused.status));
   });
+
+  test("refuses a socket folder anyone may write to (another user could swap the socket)", async () => {
+    const open = join(root, "open");
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [
+          tobiraBin,
+          "node",
+          "serve",
+          "--agent-dir",
+          agentDir,
+          "--socket",
+          join(open, "s.sock"),
+          "--allow-user",
+          "root",
+        ],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let stderr = "";
+      child.stderr?.on("data", (c: Buffer) => (stderr += c.toString()));
+      child.on("close", (code) => resolve({ code, stderr }));
+    });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /is writable by everyone/);
+  });
 });
