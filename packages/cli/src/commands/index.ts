@@ -4,6 +4,7 @@
 import type { Command } from "commander";
 import * as add from "./add.js";
 import * as clear from "./clear.js";
+import * as cp from "./cp.js";
 import * as credentialProcess from "./credential-process.js";
 import * as demo from "./demo.js";
 import * as doctor from "./doctor.js";
@@ -50,6 +51,7 @@ export const commandModules: CommandModule[] = [
   shell,
   run,
   port,
+  cp,
   sshProxy,
   sshConfig,
   // on-premises servers: the SSM agent's role credentials for local users

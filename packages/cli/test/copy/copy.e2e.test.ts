@@ -1,0 +1,149 @@
+// `tobira cp` through the sandbox with the real OpenSSH client and the sandbox's private sshd behind web-a:22:
+// one file split over N sessions each way (N StartSession in the audit log, each session dialing sshd once
+// per part), every byte checked by sha256, and one session ended mid-copy reported by name with nothing left
+// at the destination.
+import assert from "node:assert/strict";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { SSMClient, TerminateSessionCommand } from "@aws-sdk/client-ssm";
+import { BUILT, type SandboxUser, startSandboxUser, tobiraBin } from "../fixtures/sandbox-user.js";
+
+const haveOpenSsh = existsSync("/usr/sbin/sshd") && existsSync("/usr/bin/ssh");
+const skip =
+  (!BUILT && "run `npm run build` first") || (!haveOpenSsh && "needs openssh-client and openssh-server");
+/** Guards against a hung copy, not timed assertions. */
+const timeout = 300_000;
+
+const sha = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
+
+describe("tobira cp over N sessions through the sandbox", { skip, timeout }, () => {
+  let fx: SandboxUser;
+  let sshConfig: string;
+  let remoteDir: string;
+  before(async () => {
+    fx = await startSandboxUser({ label: "copy", keyBy: "tobira-add" });
+    const services = JSON.parse(readFileSync(join(fx.stateDir, "local-services.json"), "utf8")) as {
+      ssh: { user: string; identityFile: string; knownHostsFile: string } | null;
+    };
+    assert.ok(services.ssh && "identityFile" in services.ssh, "the sandbox offers its sshd");
+    // The user's ssh config as `tobira ssh-config` writes it, plus the sandbox's login.
+    const generated = await fx.tobira([
+      "ssh-config",
+      "--profile",
+      "project-a",
+      "--command",
+      `${process.execPath} ${tobiraBin}`,
+    ]);
+    assert.equal(generated.code, 0, generated.stderr);
+    sshConfig = join(fx.root, "ssh_config");
+    writeFileSync(
+      sshConfig,
+      `${generated.stdout}\nHost *\n    User ${services.ssh.user}\n    IdentityFile ${services.ssh.identityFile}\n    IdentitiesOnly yes\n    UserKnownHostsFile ${services.ssh.knownHostsFile}\n    StrictHostKeyChecking yes\n    LogLevel ERROR\n`,
+    );
+    // The sandbox's sshd runs on this machine: web-a's /…/remote is this folder.
+    remoteDir = join(fx.root, "remote");
+    mkdirSync(remoteDir);
+  });
+  after(async () => {
+    await fx?.close();
+  });
+
+  const startSessions = () =>
+    fx.audit().filter((line) => line.action === "StartSession" && line.decision === "Allow").length;
+  const sshdDials = () =>
+    readFileSync(fx.sandbox.localServices.log.path, "utf8")
+      .split("\n")
+      .flatMap((line) => /session (\S+): connection to web-a:22 opened/.exec(line)?.slice(1) ?? []);
+  const cp = (...args: string[]) => fx.tobira(["cp", ...args, "-F", sshConfig, "--profile", "project-a"]);
+  const sessionIds = (stderr: string) =>
+    /Striping over \d+ session\(s\): (.+)/.exec(stderr)?.[1]?.split(", ") ?? [];
+
+  test("a 6 MiB file up in four parts over four sessions and back in three, sha256 equal both ways", async () => {
+    const local = join(fx.root, "upload.bin");
+    writeFileSync(local, randomBytes(6 * 1024 * 1024 + 123));
+    const starts = startSessions();
+    const dials = sshdDials().length;
+    const up = await cp(local, `web-a:${remoteDir}/`, "--sessions", "4", "--json");
+    assert.equal(up.code, 0, up.stderr);
+    const summary = JSON.parse(up.stdout) as Record<string, unknown>;
+    assert.equal(summary.parts, 4);
+    assert.equal(summary.bytes, 6 * 1024 * 1024 + 123);
+    assert.equal(summary.sha256, sha(local));
+    assert.equal(sha(join(remoteDir, "upload.bin")), sha(local));
+    assert.equal(startSessions() - starts, 4, "four StartSession: the probe and the check ride those four");
+    const ids = sessionIds(up.stderr);
+    assert.equal(ids.length, 4);
+    const carriers = new Set(sshdDials().slice(dials));
+    assert.deepEqual([...carriers].sort(), [...ids].sort(), "every session carried a part to sshd");
+    assert.deepEqual(readdirSync(remoteDir), ["upload.bin"], "no temporary file left");
+
+    const back = join(fx.root, "back");
+    mkdirSync(back);
+    const down = await cp(`web-a:${remoteDir}/upload.bin`, back, "--sessions", "3");
+    assert.equal(down.code, 0, down.stderr);
+    assert.match(down.stdout, /Copied 6291579 bytes to .+ in 3 part\(s\) over 3 session\(s\).+ checked/);
+    assert.equal(sha(join(back, "upload.bin")), sha(local));
+    assert.deepEqual(readdirSync(back), ["upload.bin"]);
+  });
+
+  test("one session ended mid-copy: named, the part it carried reported, nothing left at the destination", async () => {
+    const local = join(fx.root, "big.bin");
+    writeFileSync(local, randomBytes(24 * 1024 * 1024));
+    const target = join(remoteDir, "failed");
+    mkdirSync(target);
+    // As `aws ssm terminate-session` would, with the role's own credentials.
+    const exported = await fx.tobira(["export", "project-a", "--format", "json"]);
+    const keys = JSON.parse(exported.stdout) as Record<string, string>;
+    const dials = sshdDials().length;
+    const run = fx.spawnTobira([
+      "cp",
+      local,
+      `web-a:${target}/`,
+      "--sessions",
+      "4",
+      "-F",
+      sshConfig,
+      "--profile",
+      "project-a",
+    ]);
+    const [, list] = await run.waitFor(/Striping over 4 session\(s\): (.+)\n/);
+    const ids = list!.split(", ");
+    // Once the third session carries its part to sshd (the probe rides the first), it is ended under it.
+    while (!sshdDials().slice(dials).includes(ids[2]!))
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    const ssm = new SSMClient({
+      region: "ap-northeast-1",
+      endpoint: fx.sandbox.endpoint,
+      credentials: {
+        accessKeyId: keys.AWS_ACCESS_KEY_ID!,
+        secretAccessKey: keys.AWS_SECRET_ACCESS_KEY!,
+        sessionToken: keys.AWS_SESSION_TOKEN!,
+      },
+    });
+    await ssm.send(new TerminateSessionCommand({ SessionId: ids[2] }));
+    ssm.destroy();
+    const code = await run.exited;
+    assert.notEqual(code, 0);
+    const stderr = run.stderr();
+    assert.match(stderr, new RegExp(`session ${ids[2]} \\(3 of 4\\) ended during the copy`));
+    assert.match(stderr, /part \d of 4 \(bytes \d+–\d+\) could not be written: /);
+    assert.match(stderr, /hint: /);
+    assert.deepEqual(readdirSync(target), [], "neither the file nor a temporary part is left");
+  });
+
+  test("bad arguments are refused before any session starts", async () => {
+    const starts = startSessions();
+    const both = await cp("web-a:/etc/hostname", "db-a:/tmp/");
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /both SOURCE and DEST are on instances/);
+    const none = await cp(join(fx.root, "a"), join(fx.root, "b"));
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /neither SOURCE nor DEST is on an instance/);
+    const missing = await cp(join(fx.root, "no-such-file"), `web-a:${remoteDir}/`);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /no-such-file is not a file/);
+    assert.equal(startSessions(), starts);
+  });
+});
