@@ -23,6 +23,7 @@ import * as serve from "./serve.js";
 import * as shell from "./shell.js";
 import * as sshConfig from "./ssh-config.js";
 import * as sshProxy from "./ssh-proxy.js";
+import * as sso from "./sso.js";
 import * as targets from "./targets.js";
 import * as vault from "./vault.js";
 
@@ -38,6 +39,8 @@ export const commandModules: CommandModule[] = [
   rotate,
   clear,
   vault,
+  // IAM Identity Center sign-in
+  sso,
   // credential outputs
   exec,
   exportCommand,

@@ -6,7 +6,14 @@ export { listProfiles } from "./list-profiles.js";
 export { type LoadConfigFilesOptions, loadConfigFiles } from "./load-files.js";
 export { describeKey, describeSection } from "./origin.js";
 export { closeNames, profileNameFrom } from "./profile-names.js";
+export { profileView } from "./profile-view.js";
 export { type ResolveProfileOptions, resolveProfile } from "./resolve-profile.js";
+export {
+  profileSsoSession,
+  type SsoProfileSettings,
+  type SsoSessionSettings,
+  ssoSessionSettings,
+} from "./sso-settings.js";
 export type {
   ConfigFileInfo,
   ConfigFiles,

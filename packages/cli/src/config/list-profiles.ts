@@ -44,6 +44,8 @@ function kindOf(own: ReturnType<typeof ownSource>): ProfileKind {
       return "rolesanywhere";
     case "static":
       return "user";
+    case "sso":
+      return "sso";
     case "unsupported":
       return own.what;
   }

@@ -10,6 +10,7 @@ import { ConfigError } from "../errors.js";
 import { describeKey, describeSection } from "./origin.js";
 import type { ProfileView } from "./profile-view.js";
 import { rolesAnywhereSettings } from "./rolesanywhere-keys.js";
+import { SSO_KEYS } from "./sso-settings.js";
 import type { IniSection, Setting, StaticKeysFromFile } from "./types.js";
 
 export type OwnSource =
@@ -17,9 +18,8 @@ export type OwnSource =
   | { kind: "static"; fromFile?: StaticKeysFromFile }
   | { kind: "process"; command: string }
   | { kind: "rolesanywhere"; settings: Record<string, string> }
-  | { kind: "unsupported"; what: "sso" | "web-identity" | "console-login"; setting: Setting };
-
-const SSO_KEYS = ["sso_session", "sso_start_url", "sso_account_id", "sso_role_name"];
+  | { kind: "sso" }
+  | { kind: "unsupported"; what: "web-identity" | "console-login"; setting: Setting };
 
 export function ownSource(
   view: ProfileView,
@@ -41,10 +41,7 @@ export function providerChainSource(view: ProfileView, options: { vaultHasKeys: 
   const keys = view.keys;
   const webIdentity = keys.get("web_identity_token_file");
   if (webIdentity) return { kind: "unsupported", what: "web-identity", setting: webIdentity };
-  for (const key of SSO_KEYS) {
-    const setting = keys.get(key);
-    if (setting) return { kind: "unsupported", what: "sso", setting };
-  }
+  if (SSO_KEYS.some((key) => keys.has(key))) return { kind: "sso" };
   const fileKeysInCredentials = staticKeysIn(view.credentials);
   if (fileKeysInCredentials) return { kind: "static", fromFile: fileKeysInCredentials };
   const fileKeysInConfig = staticKeysIn(view.config);
@@ -97,13 +94,6 @@ export function unsupportedSourceError(
 ): ConfigError {
   const where = describeKey(source.setting.origin);
   switch (source.what) {
-    case "sso":
-      return new ConfigError(
-        `profile "${profile}" uses IAM Identity Center: SSO profiles are not supported yet (${where}).`,
-        {
-          hint: "Use the AWS CLI (`aws sso login`) for this profile, or an IAM user profile stored with `tobira add`.",
-        },
-      );
     case "web-identity":
       return new ConfigError(
         `profile "${profile}" uses a web identity token: web identity profiles are not supported yet (${where}).`,

@@ -14,6 +14,7 @@ import { hasOwnStaticKeys, ownSource, providerChainSource, unsupportedSourceErro
 import { closeNames, unknownProfileError } from "./profile-names.js";
 import { type ProfileView, profileView } from "./profile-view.js";
 import { readDurationSeconds, readRoleHop } from "./role-hop.js";
+import { profileSsoSettings } from "./sso-settings.js";
 import type {
   ConfigFiles,
   CredentialSource,
@@ -63,7 +64,7 @@ export function resolveProfile(
     const vaultHasKeys = stored.has(current.name);
     const own = ownSource(current, { isTarget: current === target, vaultHasKeys });
     if (own.kind !== "role") {
-      source = sourceFrom(current, own);
+      source = sourceFrom(files, current, own);
       break;
     }
     roles.unshift(readRoleHop(current));
@@ -89,7 +90,7 @@ export function resolveProfile(
       // for static keys in the section; tobira's vault is where they are kept).
       const ownKeysInVault = vaultHasKeys || vaultUnknown;
       if (sourceName === current.name && hasOwnStaticKeys(current, ownKeysInVault)) {
-        source = sourceFrom(current, providerChainSource(current, { vaultHasKeys: ownKeysInVault }));
+        source = sourceFrom(files, current, providerChainSource(current, { vaultHasKeys: ownKeysInVault }));
         break;
       }
       throw new ConfigError(
@@ -123,8 +124,14 @@ export function resolveProfile(
   return resolved;
 }
 
-function sourceFrom(view: ProfileView, own: ReturnType<typeof providerChainSource>): CredentialSource {
+function sourceFrom(
+  files: ConfigFiles,
+  view: ProfileView,
+  own: ReturnType<typeof providerChainSource>,
+): CredentialSource {
   switch (own.kind) {
+    case "sso":
+      return { kind: "sso", profile: view.name, sso: profileSsoSettings(files, view) };
     case "static":
       return own.fromFile
         ? { kind: "static", profile: view.name, fromFile: own.fromFile }
@@ -142,7 +149,7 @@ function sourceFrom(view: ProfileView, own: ReturnType<typeof providerChainSourc
 
 type RoleSource =
   | { kind: "profile"; setting: Setting }
-  | { kind: Exclude<CredentialSource["kind"], "static" | "process" | "rolesanywhere"> };
+  | { kind: Exclude<CredentialSource["kind"], "static" | "process" | "rolesanywhere" | "sso"> };
 
 /** Exactly one of source_profile and credential_source, as botocore requires. */
 function roleSourceOf(view: ProfileView): RoleSource {
@@ -164,7 +171,9 @@ function roleSourceOf(view: ProfileView): RoleSource {
         { hint: `Use one of ${Object.keys(CREDENTIAL_SOURCES).join(", ")} (spelled exactly so).` },
       );
     }
-    return { kind: kind as Exclude<CredentialSource["kind"], "static" | "process" | "rolesanywhere"> };
+    return {
+      kind: kind as Exclude<CredentialSource["kind"], "static" | "process" | "rolesanywhere" | "sso">,
+    };
   }
   if (sourceProfile) return { kind: "profile", setting: sourceProfile };
   const roleArn = view.keys.get("role_arn") as Setting;

@@ -84,6 +84,8 @@ export type CredentialSource =
   | { kind: "process"; profile: string; command: string }
   /** tobira_rolesanywhere_* keys: a certificate exchanged for role credentials (config/rolesanywhere-keys.ts). */
   | { kind: "rolesanywhere"; profile: string; settings: Record<string, string> }
+  /** IAM Identity Center: GetRoleCredentials with the cached access token of the profile's sso-session. */
+  | { kind: "sso"; profile: string; sso: SsoProfileSettings }
   | { kind: "environment" | "ec2-metadata" | "ecs-container"; profile: string };
 
 /** One AssumeRole, as a profile describes it. */
@@ -162,4 +164,23 @@ export interface ProfileListing {
   mfaSerial?: string;
   /** Why the profile cannot be used, when it cannot (the resolver's error message). */
   problem?: string;
+}
+
+/** The sign-in half: what `tobira sso login` needs, and whose token the cache file holds. */
+export interface SsoSessionSettings {
+  /** The sso-session's name; absent for the legacy form (the token is then keyed by the start URL). */
+  sessionName?: string | undefined;
+  startUrl: string;
+  /** Where the OIDC service and the portal are (sso_region). */
+  region: string;
+  /** Scopes the client registers with; the legacy form registers none (and gets no refresh token). */
+  registrationScopes: string[];
+  /** tobira's reading of `endpoint_url` in the sso-session section. */
+  endpointUrl?: string | undefined;
+}
+
+/** The whole of a profile's SSO settings: the session and the role it asks for. */
+export interface SsoProfileSettings extends SsoSessionSettings {
+  accountId: string;
+  roleName: string;
 }

@@ -4,15 +4,15 @@
 // so each full resolution remembers its plan in the session cache under a key made of the profile, the
 // options, the variables that change resolution, and the identity (path, size, mtime, inode) of both AWS
 // files. Any edit of either file, or another AWS_REGION/AWS_ENDPOINT_URL, gives another key: a miss, and the
-// full path runs. Only plans whose source is the vault's long-term keys are remembered: `given` sources
-// (environment, credential_process) must be asked every time.
+// full path runs. Only plans whose source is the vault's long-term keys or an IAM Identity Center login are
+// remembered: `given` sources (environment, credential_process) must be asked every time.
 //
 // Synchronous (statSync, the synchronous cache reader): the credential-process fast path runs this and
 // nothing else, and a few blocking reads of small files finish before a thread-pool round trip would.
 import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
 import { configFilePaths } from "../config/file-paths.js";
-import { sourceRecordKey, stepCacheKeys } from "./cache-key.js";
+import { sourceRecordKey, ssoSourceKey, stepCacheKeys } from "./cache-key.js";
 import type { CredentialPlan } from "./plan.js";
 import type { AwsCredentials, CacheEntry, SessionCacheStore } from "./ports.js";
 import { REFRESH_MARGIN_MS } from "./refresh-margin.js";
@@ -58,7 +58,7 @@ export async function rememberPlan(
   plan: CredentialPlan,
   now: () => number = Date.now,
 ): Promise<void> {
-  if (plan.source.kind !== "long-term") return;
+  if (plan.source.kind === "given") return;
   await cache.put(memoKey, {
     expiresAt: new Date(now() + PLAN_MEMO_MS).toISOString(),
     meta: { kind: "plan", profile: plan.profile, plan: JSON.stringify(plan) },
@@ -86,11 +86,18 @@ export function answerFromCache(
     return undefined;
   }
   const plan = JSON.parse(memo.meta.plan) as CredentialPlan;
-  if (plan.source.kind !== "long-term" || plan.steps.length === 0) return undefined;
-  const record = cache.get(sourceRecordKey(plan.source.profile));
-  const accessKeyId = record?.meta.accessKeyId;
-  if (!record || accessKeyId === undefined || Date.parse(record.expiresAt) <= now()) return undefined;
+  if (plan.source.kind === "given" || plan.steps.length === 0) return undefined;
+  const accessKeyId = ssoSourceKey(plan) ?? recordedKeyId(cache, plan.source.profile, now);
+  if (accessKeyId === undefined) return undefined;
   const entry = cache.get(stepCacheKeys(plan, accessKeyId)[plan.steps.length - 1]!);
   if (!entry?.credentials || Date.parse(entry.expiresAt) - now() <= REFRESH_MARGIN_MS) return undefined;
   return { plan, credentials: entry.credentials };
+}
+
+/** The access key id the source record remembers for a long-term profile, while the record is current. */
+function recordedKeyId(cache: SyncCacheReader, profile: string, now: () => number): string | undefined {
+  const record = cache.get(sourceRecordKey(profile));
+  const accessKeyId = record?.meta.accessKeyId;
+  if (!record || accessKeyId === undefined || Date.parse(record.expiresAt) <= now()) return undefined;
+  return accessKeyId;
 }

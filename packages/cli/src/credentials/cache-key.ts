@@ -18,6 +18,15 @@ export function stepLockNames(plan: CredentialPlan): string[] {
   return chainKeys(plan, ["lock"]);
 }
 
+/**
+ * What stands for the source key of an SSO plan: the start URL and session whose login the role credentials
+ * come from (there is no long-term key, and no record to look it up in).
+ */
+export function ssoSourceKey(plan: CredentialPlan): string | undefined {
+  const first = plan.steps[0];
+  return first?.kind === "sso-role" ? `sso:${first.sessionName ?? ""}:${first.startUrl}` : undefined;
+}
+
 /** Where the source record (access key id, IAM user name and ARN) of a long-term profile is cached. */
 export function sourceRecordKey(sourceProfile: string): string {
   return digest([FORMAT, "source", sourceProfile]);
@@ -33,6 +42,18 @@ function chainKeys(plan: CredentialPlan, purpose: string[]): string[] {
 
 /** Every input of the STS call, in a fixed order; absent values are empty strings, maps are sorted. */
 function stepFields(step: CredentialStep): string[] {
+  if (step.kind === "sso-role") {
+    return [
+      "GetRoleCredentials",
+      step.profile,
+      step.startUrl,
+      step.sessionName ?? "",
+      step.accountId,
+      step.roleName,
+      step.region,
+      step.endpointUrl ?? "",
+    ];
+  }
   if (step.kind === "session-token") {
     return [
       "GetSessionToken",

@@ -1,6 +1,6 @@
 // The plain data the planner reads: where the first credentials come from, the role hops, the target's settings.
 // `from-resolved-profile.ts` builds it from config/'s resolved profile; tests build it by hand.
-import type { RoleHop as ConfigRoleHop } from "../config/index.js";
+import type { RoleHop as ConfigRoleHop, SsoProfileSettings } from "../config/index.js";
 
 /**
  * One AssumeRole of the chain, as config/ resolves it, without the hop's own endpoint_url: the target's
@@ -27,7 +27,9 @@ export type SourceSpec =
        * which may call GetSessionToken, or temporary ones, which may not. Absent: not known (no MFA session is planned).
        */
       credentials?: "long-term" | "temporary";
-    };
+    }
+  /** IAM Identity Center: the first step is GetRoleCredentials with the sso-session's cached access token. */
+  | { kind: "sso"; profile: string; sso: SsoProfileSettings };
 
 /** Where `given` credentials come from; `given-credentials.ts` fetches each. */
 export type GivenOrigin =

@@ -42,6 +42,8 @@ function sourceSpecOf(resolved: ResolvedProfile): SourceSpec {
       return { kind: "given", profile: source.profile, origin: { type: "ec2-metadata" } };
     case "ecs-container":
       return { kind: "given", profile: source.profile, origin: { type: "ecs-container" } };
+    case "sso":
+      return { kind: "sso", profile: source.profile, sso: source.sso };
   }
 }
 

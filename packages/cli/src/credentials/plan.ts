@@ -49,7 +49,26 @@ export interface AssumeRoleStep {
   endpointUrl?: string;
 }
 
-export type CredentialStep = SessionTokenStep | AssumeRoleStep;
+/**
+ * IAM Identity Center's GetRoleCredentials: the permission set's role in the account, with the access token
+ * the sso-session's login cached. It is the chain's first step; roles after it are chained (one hour at most).
+ */
+export interface SsoRoleStep {
+  kind: "sso-role";
+  profile: string;
+  accountId: string;
+  /** The permission set's name (sso_role_name). */
+  roleName: string;
+  startUrl: string;
+  sessionName?: string | undefined;
+  /** The sso_region: where the portal is called. */
+  region: string;
+  endpointUrl?: string;
+  /** Never an MFA code: Identity Center asked for MFA at sign-in. */
+  serial?: undefined;
+}
+
+export type CredentialStep = SessionTokenStep | AssumeRoleStep | SsoRoleStep;
 
 export interface CredentialPlan {
   profile: string;
@@ -68,6 +87,7 @@ export function planCredentials(spec: CredentialChainSpec, options: ChainOptions
   const stsRegion = (hop?: RoleHop) => options.region ?? hop?.region ?? spec.region ?? DEFAULT_REGION;
   const base = { profile: spec.profile, source: spec.source, region, endpointUrl: spec.endpointUrl };
   if (options.durationSeconds !== undefined) checkWholeSeconds(options.durationSeconds, "--duration");
+  if (spec.source.kind === "sso") return ssoPlan(spec, options, base, stsRegion);
   if (spec.hops.length === 0) {
     if (spec.source.kind === "given") return { ...base, steps: [], notes: [] };
     return { ...base, steps: [sessionTokenOnly(spec, options, stsRegion())], notes: [] };
@@ -85,6 +105,38 @@ export function planCredentials(spec: CredentialChainSpec, options: ChainOptions
     );
   }
   return { ...base, steps: [...first.steps, ...roles.steps], notes };
+}
+
+/** An SSO profile's plan: GetRoleCredentials, then each role hop chained from it (capped at an hour). */
+function ssoPlan(
+  spec: CredentialChainSpec,
+  options: ChainOptions,
+  base: Omit<CredentialPlan, "steps" | "notes">,
+  stsRegion: (hop?: RoleHop) => string,
+): CredentialPlan {
+  if (spec.source.kind !== "sso") throw new Error("not an SSO source");
+  const sso = spec.source.sso;
+  const endpointUrl = spec.endpointUrl ?? sso.endpointUrl;
+  const first: SsoRoleStep = {
+    kind: "sso-role",
+    profile: spec.source.profile,
+    accountId: sso.accountId,
+    roleName: sso.roleName,
+    startUrl: sso.startUrl,
+    ...(sso.sessionName === undefined ? {} : { sessionName: sso.sessionName }),
+    region: sso.region,
+    ...(endpointUrl === undefined ? {} : { endpointUrl }),
+  };
+  const requested = requestedDurations(spec, options);
+  const roles = roleSteps(spec, requested, { steps: [first], carried: new Set(), next: 0 }, stsRegion);
+  const notes: string[] = [];
+  if (roles.capped) {
+    notes.push(
+      `profile '${spec.profile}': roles assumed with IAM Identity Center credentials (role chaining) last at most one hour; ` +
+        "the longer duration asked for was capped to 3600 seconds",
+    );
+  }
+  return { ...base, steps: [first, ...roles.steps], notes };
 }
 
 /** Zero roles: GetSessionToken from the long-term keys, with MFA when a device is named. */
@@ -163,7 +215,9 @@ function stepsFromLongTermKeys(
  */
 function mfaSessionSerial(spec: CredentialChainSpec, first: RoleHop): string | undefined {
   if (spec.source.kind === "long-term") return first.mfaSerial ?? spec.source.mfaSerial;
-  return spec.source.credentials === "long-term" ? first.mfaSerial : undefined;
+  return spec.source.kind === "given" && spec.source.credentials === "long-term"
+    ? first.mfaSerial
+    : undefined;
 }
 
 /** Why one MFA per working session cannot hold behind temporary given credentials, said once. */

@@ -4,10 +4,10 @@
 // step runs under a cross-process lock named by the step, so concurrent callers make one prompt and one STS
 // call per step; the others wait and then find the entry. Locks are taken outer step first, then its parent,
 // always in that direction along a chain, so no two processes can wait on each other.
-import { sourceRecordKey, stepCacheKeys, stepLockNames } from "./cache-key.js";
+import { sourceRecordKey, ssoSourceKey, stepCacheKeys, stepLockNames } from "./cache-key.js";
 import type { SourceSpec } from "./chain-spec.js";
 import { MissingLongTermKeysError } from "./errors.js";
-import type { AssumeRoleStep, CredentialPlan, CredentialStep } from "./plan.js";
+import type { AssumeRoleStep, CredentialPlan, CredentialStep, SsoRoleStep } from "./plan.js";
 import type {
   AwsCredentials,
   CacheEntry,
@@ -53,6 +53,8 @@ export interface ResolveDependencies {
   longTermKeys: () => Promise<LongTermKeyStore>;
   /** Created only when a step needs a code. */
   mfa: () => Promise<MfaRunner>;
+  /** GetRoleCredentials with the sso-session's access token; by default `sso/role-credentials.ts`. */
+  ssoRoleCredentials?: (step: SsoRoleStep) => Promise<TemporaryCredentials>;
   /** Credentials of a `given` source (environment, credential_process, …). */
   givenCredentials?: (source: Extract<SourceSpec, { kind: "given" }>) => Promise<AwsCredentials>;
   sts?: () => Promise<StsCalls>;
@@ -125,7 +127,7 @@ class PlanRun {
 
   async start(): Promise<void> {
     this.record = await this.readRecord();
-    this.sourceKeyId = this.given?.accessKeyId ?? this.record?.accessKeyId;
+    this.sourceKeyId = ssoSourceKey(this.plan) ?? this.given?.accessKeyId ?? this.record?.accessKeyId;
   }
 
   /** The last step's credentials when the cache holds them fresh under the known source key. */
@@ -147,7 +149,7 @@ class PlanRun {
 
   private async obtainLocked(i: number): Promise<AwsCredentials> {
     // Another process may have done the work while we waited.
-    if (this.longTerm === undefined && this.given === undefined) {
+    if (this.longTerm === undefined && this.given === undefined && this.plan.source.kind !== "sso") {
       this.record = await this.readRecord();
       this.sourceKeyId = this.record?.accessKeyId ?? this.sourceKeyId;
     }
@@ -157,7 +159,13 @@ class PlanRun {
       const entry = await this.deps.cache.get(checkedKey);
       if (this.isFresh(entry)) return entry.credentials;
     }
-    const parent = i === 0 ? await this.openSource() : await this.obtain(i - 1);
+    // GetRoleCredentials starts from the sso-session's token, not from credentials.
+    const parent =
+      i > 0
+        ? await this.obtain(i - 1)
+        : this.plan.source.kind === "sso"
+          ? undefined
+          : await this.openSource();
     const key = stepCacheKeys(this.plan, this.sourceKeyId!)[i]!;
     if (key !== checkedKey) {
       const entry = await this.deps.cache.get(key);
@@ -252,7 +260,16 @@ class PlanRun {
     return name;
   }
 
-  private async callStep(step: CredentialStep, parent: AwsCredentials): Promise<TemporaryCredentials> {
+  private async callStep(
+    step: CredentialStep,
+    parentOrNone: AwsCredentials | undefined,
+  ): Promise<TemporaryCredentials> {
+    if (step.kind === "sso-role") {
+      const fetch =
+        this.deps.ssoRoleCredentials ?? (await import("../sso/role-credentials.js")).ssoRoleCredentials;
+      return fetch(step);
+    }
+    const parent = parentOrNone as AwsCredentials;
     const calls = await this.loadSts();
     if (step.kind === "session-token") {
       const result = await this.withOptionalCode(step.serial, (code) =>
@@ -291,8 +308,12 @@ export function sessionNameFromArn(arn: string): string {
 /** Non-secret description of a cached step, for `tobira list --sessions`. */
 function describeStep(step: CredentialStep): Record<string, string> {
   const meta: Record<string, string> = { kind: step.kind, profile: step.profile };
+  if (step.kind === "sso-role") {
+    meta.roleName = step.roleName;
+    meta.accountId = step.accountId;
+    meta.startUrl = step.startUrl;
+  } else if (step.serial !== undefined) meta.mfaSerial = step.serial;
   if (step.kind === "assume-role") meta.roleArn = step.roleArn;
-  if (step.serial !== undefined) meta.mfaSerial = step.serial;
   if (step.endpointUrl !== undefined) meta.endpointUrl = step.endpointUrl;
   return meta;
 }

@@ -37,7 +37,7 @@ source_profile = nobody
     assert.equal(byName.get("switch")?.mfaSerial, "arn:aws:iam::111111111111:mfa/alice");
     assert.equal(byName.get("switch")?.problem, undefined);
     assert.match(byName.get("lost")?.problem ?? "", /source_profile "nobody" is not defined/);
-    assert.match(byName.get("corp")?.problem ?? "", /SSO profiles are not supported yet/);
+    assert.match(byName.get("corp")?.problem ?? "", /sso-session "corp" is not defined/);
   });
 });
 

@@ -373,7 +373,32 @@ describe("kinds of source", () => {
     assertErrorNames(error, [credentialsPath, "section [p]", "aws_secret_access_key"]);
   });
 
-  test("SSO profiles are refused, naming file, section and key", async () => {
+  test("an sso-session profile resolves as the AWS CLI reads it: the session's URL, region and scopes", async () => {
+    const resolved = await resolveIn(
+      {
+        config:
+          "[profile s]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = Admin\n" +
+          "[sso-session corp]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = eu-west-1\n" +
+          "sso_registration_scopes = sso:account:access\n",
+      },
+      "s",
+    );
+    assert.deepEqual(resolved.source, {
+      kind: "sso",
+      profile: "s",
+      sso: {
+        sessionName: "corp",
+        startUrl: "https://d-1.awsapps.com/start",
+        region: "eu-west-1",
+        registrationScopes: ["sso:account:access"],
+        endpointUrl: undefined,
+        accountId: "111111111111",
+        roleName: "Admin",
+      },
+    });
+  });
+
+  test("an sso-session without sso_start_url is refused, naming file and section", async () => {
     const { error, configPath } = await failureOf(
       {
         config:
@@ -381,23 +406,32 @@ describe("kinds of source", () => {
       },
       "s",
     );
-    assertErrorNames(error, [
-      "SSO profiles are not supported yet",
-      configPath,
-      "section [profile s]",
-      "key sso_session",
-    ]);
+    assertErrorNames(error, ["has no sso_start_url", configPath, "section [sso-session corp]"]);
   });
 
-  test("an SSO profile as a role's source is refused too", async () => {
-    const { error, configPath } = await failureOf(
+  test("a legacy SSO profile as a role's source: its own keys, and the role on top", async () => {
+    const resolved = await resolveIn(
       {
         config:
-          "[profile s]\nsso_start_url = https://x.awsapps.com/start#/\nsso_account_id = 1\n[profile r]\nrole_arn = arn:aws:iam::222222222222:role/R\nsource_profile = s\n",
+          "[profile s]\nsso_start_url = https://x.awsapps.com/start#/\nsso_region = us-east-1\nsso_account_id = 1\n" +
+          "sso_role_name = Dev\n[profile r]\nrole_arn = arn:aws:iam::222222222222:role/R\nsource_profile = s\n",
       },
       "r",
     );
-    assertErrorNames(error, ["SSO profiles are not supported yet", configPath, "section [profile s]"]);
+    assert.equal(resolved.source.kind, "sso");
+    assert.equal(resolved.source.kind === "sso" ? resolved.source.sso.sessionName : "", undefined);
+    assert.deepEqual(
+      resolved.roles.map((role) => role.roleArn),
+      ["arn:aws:iam::222222222222:role/R"],
+    );
+  });
+
+  test("a legacy SSO profile without sso_region is refused, naming the section", async () => {
+    const { error, configPath } = await failureOf(
+      { config: "[profile s]\nsso_start_url = https://x.awsapps.com/start#/\nsso_account_id = 1\n" },
+      "s",
+    );
+    assertErrorNames(error, ["has no sso_region", configPath, "section [profile s]"]);
   });
 
   test("web identity profiles are refused", async () => {

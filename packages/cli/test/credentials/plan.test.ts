@@ -4,7 +4,17 @@ import { describe, it } from "node:test";
 import { stepCacheKeys, stepLockNames } from "../../src/credentials/cache-key.js";
 import type { CredentialChainSpec, RoleHop } from "../../src/credentials/chain-spec.js";
 import { CredentialSettingError } from "../../src/credentials/errors.js";
-import { planCredentials } from "../../src/credentials/plan.js";
+import {
+  type AssumeRoleStep,
+  type CredentialPlan,
+  planCredentials,
+  type SessionTokenStep,
+} from "../../src/credentials/plan.js";
+
+/** The steps of a plan with no SSO source: each one an STS call. */
+function stsSteps(plan: CredentialPlan): (SessionTokenStep | AssumeRoleStep)[] {
+  return plan.steps.filter((s): s is SessionTokenStep | AssumeRoleStep => s.kind !== "sso-role");
+}
 
 const SERIAL = "arn:aws:iam::111111111111:mfa/alice";
 const SWITCH = "arn:aws:iam::222222222222:role/switch";
@@ -45,7 +55,7 @@ describe("planCredentials", () => {
     const plan = planCredentials({ profile: "ci", source: { kind: "long-term", profile: "ci" }, hops: [] });
     assert.equal(plan.steps.length, 1);
     assert.equal(plan.steps[0]!.kind, "session-token");
-    assert.equal(plan.steps[0]!.serial, undefined);
+    assert.equal(stsSteps(plan)[0]!.serial, undefined);
   });
 
   it("--duration sets the GetSessionToken lifetime when there is no role, within STS's 900–129600", () => {
@@ -54,7 +64,7 @@ describe("planCredentials", () => {
       source: { kind: "long-term", profile: "alice" },
       hops: [],
     };
-    assert.equal(planCredentials(spec, { durationSeconds: 129600 }).steps[0]!.durationSeconds, 129600);
+    assert.equal(stsSteps(planCredentials(spec, { durationSeconds: 129600 }))[0]!.durationSeconds, 129600);
     assert.throws(() => planCredentials(spec, { durationSeconds: 129601 }), CredentialSettingError);
     assert.throws(() => planCredentials(spec, { durationSeconds: 1.5 }), CredentialSettingError);
   });
@@ -62,7 +72,7 @@ describe("planCredentials", () => {
   it("one role with MFA: GetSessionToken with the code, then AssumeRole without one", () => {
     const plan = planCredentials(roleProfile([{ profile: "switch", roleArn: SWITCH, mfaSerial: SERIAL }]));
     assert.deepEqual(
-      plan.steps.map((s) => [s.kind, s.serial, s.durationSeconds]),
+      stsSteps(plan).map((s) => [s.kind, s.serial, s.durationSeconds]),
       [
         ["session-token", SERIAL, 43200],
         ["assume-role", undefined, 3600],
@@ -85,7 +95,7 @@ describe("planCredentials", () => {
   it("the mfa_serial of the source user alone also routes a role through one shared GetSessionToken", () => {
     const plan = planCredentials(roleProfile([{ profile: "switch", roleArn: SWITCH }]));
     assert.deepEqual(
-      plan.steps.map((s) => [s.kind, s.serial]),
+      stsSteps(plan).map((s) => [s.kind, s.serial]),
       [
         ["session-token", SERIAL],
         ["assume-role", undefined],
@@ -98,7 +108,7 @@ describe("planCredentials", () => {
       roleProfile([{ profile: "switch", roleArn: SWITCH, mfaSerial: SERIAL, durationSeconds: 7200 }]),
     );
     assert.deepEqual(
-      plan.steps.map((s) => [s.kind, s.serial, s.durationSeconds]),
+      stsSteps(plan).map((s) => [s.kind, s.serial, s.durationSeconds]),
       [["assume-role", SERIAL, 7200]],
     );
     assert.deepEqual(plan.notes, []);
@@ -109,7 +119,7 @@ describe("planCredentials", () => {
       durationSeconds: 14400,
     });
     assert.deepEqual(
-      plan.steps.map((s) => [s.kind, s.serial, s.durationSeconds]),
+      stsSteps(plan).map((s) => [s.kind, s.serial, s.durationSeconds]),
       [["assume-role", SERIAL, 14400]],
     );
   });
@@ -119,7 +129,7 @@ describe("planCredentials", () => {
       roleProfile([{ profile: "ro", roleArn: SWITCH }], { source: { kind: "long-term", profile: "ci" } }),
     );
     assert.deepEqual(
-      plan.steps.map((s) => [s.kind, s.serial]),
+      stsSteps(plan).map((s) => [s.kind, s.serial]),
       [["assume-role", undefined]],
     );
   });
@@ -132,7 +142,7 @@ describe("planCredentials", () => {
       ]),
     );
     assert.deepEqual(
-      plan.steps.map((s) => [s.kind, s.serial, s.durationSeconds]),
+      stsSteps(plan).map((s) => [s.kind, s.serial, s.durationSeconds]),
       [
         ["session-token", SERIAL, 43200],
         ["assume-role", undefined, 3600],
@@ -163,7 +173,7 @@ describe("planCredentials", () => {
       ]),
     );
     assert.deepEqual(
-      plan.steps.map((s) => s.serial),
+      stsSteps(plan).map((s) => s.serial),
       [SERIAL, undefined, undefined, other],
     );
   });
@@ -225,7 +235,7 @@ describe("planCredentials", () => {
       hops: [{ profile: "r", roleArn: SWITCH, mfaSerial: SERIAL }],
     });
     assert.deepEqual(
-      plan.steps.map((s) => [s.kind, s.serial]),
+      stsSteps(plan).map((s) => [s.kind, s.serial]),
       [["assume-role", SERIAL]],
     );
   });
@@ -316,5 +326,55 @@ describe("stepCacheKeys", () => {
     const plan = planCredentials(base());
     assert.deepEqual(stepLockNames(plan), stepLockNames(planCredentials(base())));
     assert.notDeepEqual(stepLockNames(plan), stepCacheKeys(plan, "AKIAALICE"));
+  });
+});
+
+describe("planCredentials for an IAM Identity Center profile", () => {
+  const sso = {
+    sessionName: "corp",
+    startUrl: "https://d-1.awsapps.com/start",
+    region: "eu-west-1",
+    registrationScopes: ["sso:account:access"],
+    accountId: "111111111111",
+    roleName: "Dev",
+  };
+
+  it("GetRoleCredentials first, in the sso_region, then each role chained (capped at an hour, said once)", () => {
+    const plan = planCredentials(
+      {
+        profile: "admin",
+        source: { kind: "sso", profile: "dev", sso },
+        hops: [{ profile: "admin", roleArn: SWITCH, durationSeconds: 7200 }],
+        region: "ap-northeast-1",
+      },
+      {},
+    );
+    assert.deepEqual(plan.steps[0], {
+      kind: "sso-role",
+      profile: "dev",
+      accountId: "111111111111",
+      roleName: "Dev",
+      startUrl: "https://d-1.awsapps.com/start",
+      sessionName: "corp",
+      region: "eu-west-1",
+    });
+    assert.deepEqual(
+      stsSteps(plan).map((s) => [s.kind, s.durationSeconds, s.region]),
+      [["assume-role", 3600, "ap-northeast-1"]],
+    );
+    assert.equal(plan.notes.length, 1);
+    assert.match(plan.notes[0]!, /IAM Identity Center credentials \(role chaining\) last at most one hour/);
+  });
+
+  it("another account or permission set is another cache key", () => {
+    const spec = (roleName: string): CredentialChainSpec => ({
+      profile: "dev",
+      source: { kind: "sso", profile: "dev", sso: { ...sso, roleName } },
+      hops: [],
+    });
+    const a = stepCacheKeys(planCredentials(spec("Dev")), "sso:corp:https://d-1.awsapps.com/start");
+    const b = stepCacheKeys(planCredentials(spec("Admin")), "sso:corp:https://d-1.awsapps.com/start");
+    assert.equal(a.length, 1);
+    assert.notEqual(a[0], b[0]);
   });
 });

@@ -9,6 +9,7 @@ import {
   credentialsForProfile,
   type ProfileCredentialOptions,
 } from "../../credentials/profile-credentials.js";
+import { openInBrowser } from "../../terminal/open-browser.js";
 import { consoleDestination, federationEndpoint, loginUrl } from "./console-url.js";
 import {
   FEDERATION_DEFAULT_SECONDS,
@@ -17,7 +18,6 @@ import {
   federatedName,
   getFederationToken,
 } from "./federation-token.js";
-import { openInBrowser } from "./open-browser.js";
 import { fetchSigninToken } from "./signin-token.js";
 
 export interface LoginOptions extends ProfileCredentialOptions {
