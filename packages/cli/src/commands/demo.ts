@@ -26,4 +26,12 @@ export function register(program: Command): void {
       const { runOnpremDemo } = await import("../demo/onprem/onprem-run.js");
       await runOnpremDemo(options);
     });
+  demo
+    .command("sso")
+    .description("IAM Identity Center: one device-flow sign-in, then roles, a session and a chained role")
+    .option("--keep", "keep the temporary state folder afterwards")
+    .action(async (options: { keep?: boolean }) => {
+      const { runSsoDemo } = await import("../demo/sso/sso-run.js");
+      await runSsoDemo(options);
+    });
 }
