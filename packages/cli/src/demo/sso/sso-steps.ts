@@ -14,6 +14,8 @@ async function loginApproved(demo: DemoContext, deny: boolean) {
   const login = startCli(["sso", "login", "--sso-session", "sandbox", "--no-browser", "--json"]);
   let out = "";
   login.child.stdout?.on("data", (c: Buffer) => (out += c.toString()));
+  // Listened for now: the login may end (its next poll) before the approval's own output is printed.
+  const exited = new Promise<number | null>((resolve) => login.child.once("exit", resolve));
   const line = await login.ready(/confirm the code [A-Z]{4}-[A-Z]{4}/);
   const code = line.slice(-9);
   demo.transcript([
@@ -30,7 +32,7 @@ async function loginApproved(demo: DemoContext, deny: boolean) {
     `tobira sandbox sso approve ${code} --user dave${deny ? " --deny" : ""}`,
     deny ? [...args, "--deny"] : args,
   );
-  const status = await new Promise<number | null>((resolve) => login.child.once("exit", resolve));
+  const status = await exited;
   return { status, out };
 }
 
