@@ -90,7 +90,8 @@ child.stdout.on("data", (chunk) => {
           id: "run-true",
           label: "tobira run web-a -- true",
           command: node,
-          args: [machine.entry, "run", "web-a", "--profile", "project-a", "--", "true"],
+          // -n: the bench hands its children an ended pipe, which tobira run refuses as input it cannot carry.
+          args: [machine.entry, "run", "-n", "web-a", "--profile", "project-a", "--", "true"],
           env: machine.env,
           check: () => true,
         },
