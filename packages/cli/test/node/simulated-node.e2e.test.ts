@@ -1,14 +1,16 @@
 // The simulated hybrid node through the built CLI: registration with the code on stdin, the agent's refresh
 // into the node folder's shared credentials file, the role usable with the SDK, sessions and `targets` to
-// the mi-… node, a hardware change that hibernates it, and re-registration.
+// the mi-… node (a command, a port forward, ssh through ssh-proxy), a hardware change that hibernates it, and re-registration.
 import assert from "node:assert/strict";
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { DescribeInstanceInformationCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { BUILT, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
+import { BUILT, runToEnd, type SandboxUser, startSandboxUser, tobiraBin } from "../fixtures/sandbox-user.js";
 import { hybridAdmin, newActivation, REGION, registerNode } from "./hybrid-fixture.js";
+
+const haveOpenSsh = existsSync("/usr/sbin/sshd") && existsSync("/usr/bin/ssh");
 
 function credentialsIn(file: string): { accessKeyId: string; secretAccessKey: string; sessionToken: string } {
   const text = readFileSync(file, "utf8");
@@ -152,6 +154,38 @@ describe("tobira sandbox node", { skip: !BUILT && "run `npm run build` first" },
     ]);
     assert.equal(ran.code, 0, ran.stderr);
     assert.match(ran.stdout, /hello from the server/);
+  });
+
+  test("tobira port forwards to the node's web server, and ssh through ssh-proxy runs a command on it", async () => {
+    const { run, ports } = await fx.openPorts(["port", nodeId, "0:80", "--profile", "project-a", "--quiet"]);
+    try {
+      const health = await fetch(`http://127.0.0.1:${ports[0]}/health`);
+      assert.equal(health.status, 200);
+      assert.equal(await health.text(), `ok ${nodeId} onprem-1\n`);
+    } finally {
+      run.child.kill("SIGINT");
+      await run.exited;
+    }
+    if (!haveOpenSsh) return;
+    const services = JSON.parse(readFileSync(join(fx.stateDir, "local-services.json"), "utf8"));
+    const ssh = services.ssh as { user: string; identityFile: string; knownHostsFile: string };
+    const proxy = `${process.execPath} ${tobiraBin} ssh-proxy %h %p --profile project-a`;
+    const options = [
+      `ProxyCommand=${proxy}`,
+      `User=${ssh.user}`,
+      `IdentityFile=${ssh.identityFile}`,
+      "IdentitiesOnly=yes",
+      `UserKnownHostsFile=${ssh.knownHostsFile}`,
+      "StrictHostKeyChecking=yes",
+      "BatchMode=yes",
+      "LogLevel=ERROR",
+    ].flatMap((o) => ["-o", o]);
+    const ran = await runToEnd("ssh", ["-F", "none", ...options, nodeId, "echo hello-over-ssh"], {
+      env: fx.env,
+      timeoutMs: 120_000,
+    });
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.equal(ran.stdout, "hello-over-ssh\n");
   });
 
   test("node status: id, Region, role, expiry and refresh; a warning before hibernation naming what changed", async () => {

@@ -1,6 +1,7 @@
 // The local services behind the world's instance ports: one HTTP server per instance with an `http` port,
 // one echo server per `echo` port, one private sshd for every `sshd` port, `tcp` ports mapped to their
-// loopback target. Started with the sandbox (sshd on first use), listed in <state>/local-services.json,
+// loopback target. Started with the sandbox (sshd on first use) or, for a node registered while it runs,
+// when the node joins the world (attach); listed in <state>/local-services.json,
 // stopped on close. The SSM agents ask it where a connection to instance:port goes.
 
 import { join } from "node:path";
@@ -55,6 +56,10 @@ export class LocalServices {
   readonly #closers: (() => Promise<void>)[] = [];
   #sshd: SshdService | undefined;
   #closed = false;
+  #stateDir = "";
+  #options: LocalServicesOptions = {};
+  /** Ports being started for instances that joined after start, by instance. */
+  readonly #attaching = new Map<string, Promise<void>>();
 
   private constructor(world: World, stateDir: string, clock: () => number) {
     this.#world = world;
@@ -91,6 +96,7 @@ export class LocalServices {
   /** Where a connection to `instance`:`port` goes (starting sshd if this is its first use). */
   async resolve(instance: Instance, port: number): Promise<PortResolution> {
     const where = `${instance.name || instance.id}:${port}`;
+    await this.#attaching.get(key(instance, 0));
     const served = this.#served.get(key(instance, port));
     if (this.#closed) return { ok: false, reason: "The sandbox is stopping." };
     if (served === undefined) {
@@ -129,41 +135,75 @@ export class LocalServices {
   }
 
   async #startAll(stateDir: string, options: LocalServicesOptions): Promise<void> {
+    this.#stateDir = stateDir;
+    this.#options = options;
     const sshdInstances = this.#world.instances.filter((i) => i.ports.some((p) => p.service === "sshd"));
-    if (sshdInstances.length > 0) {
-      const sshd = new SshdService({
-        stateDir,
-        log: this.log,
-        ...(options.sshdPath === undefined ? {} : { sshdPath: options.sshdPath }),
-        ...(options.sshUser === undefined ? {} : { user: options.sshUser }),
-        knownHostNames: sshdInstances.flatMap((instance) => knownHostNames(instance)),
-      });
-      this.#sshd = sshd;
-      this.#closers.push(() => sshd.close());
-    }
-    for (const instance of this.#world.instances) {
-      let http: HttpService | undefined;
-      for (const port of instance.ports) {
-        const served = await this.#serve(instance, port, async () => {
-          if (http === undefined) {
-            const started = await HttpService.start(instance);
-            this.#closers.push(() => started.close());
-            http = started;
-          }
-          return http.address;
-        });
-        this.#served.set(key(instance, port.port), served);
-        const where = `${instance.name || instance.id}:${port.port}`;
-        if (served.kind === "listening")
-          this.log.note(`${where} ${port.service} → ${formatAddress(served.address)}`);
-        else if (served.kind === "none")
-          this.log.note(`${where} ${port.service} → nothing: ${served.reason}`);
-        else
-          this.log.note(
-            `${where} sshd → ${this.#sshd?.unavailable === undefined ? "the sandbox's sshd" : "nothing (sshd unavailable)"}`,
-          );
+    if (sshdInstances.length > 0) this.#startSshd(sshdInstances.flatMap((i) => knownHostNames(i)));
+    for (const instance of this.#world.instances) await this.#serveInstance(instance);
+  }
+
+  #startSshd(names: string[]): SshdService {
+    const options = this.#options;
+    const sshd = new SshdService({
+      stateDir: this.#stateDir,
+      log: this.log,
+      ...(options.sshdPath === undefined ? {} : { sshdPath: options.sshdPath }),
+      ...(options.sshUser === undefined ? {} : { user: options.sshUser }),
+      knownHostNames: names,
+    });
+    this.#sshd = sshd;
+    this.#closers.push(() => sshd.close());
+    return sshd;
+  }
+
+  /**
+   * Serves the ports of an instance that joined the world after start (a node registered through a hybrid
+   * activation), as start serves the declared ones; once per instance id, and a no-op for served ones.
+   */
+  attach(instance: Instance): Promise<void> {
+    const id = key(instance, 0);
+    const known = this.#attaching.get(id);
+    if (known !== undefined || this.#closed) return known ?? Promise.resolve();
+    if (instance.ports.every((p) => this.#served.has(key(instance, p.port)))) return Promise.resolve();
+    const attaching = (async () => {
+      if (instance.ports.some((p) => p.service === "sshd")) {
+        const names = knownHostNames(instance);
+        if (this.#sshd === undefined) this.#startSshd(names);
+        else this.#sshd.addKnownHostNames(names);
       }
+      await this.#serveInstance(instance);
+      this.#writeDescription(this.#stateDir);
+    })().catch((error: unknown) => {
+      this.log.note(`${instance.id}: its ports are not served: ${(error as Error).message}`);
+    });
+    this.#attaching.set(id, attaching);
+    return attaching;
+  }
+
+  async #serveInstance(instance: Instance): Promise<void> {
+    let http: HttpService | undefined;
+    for (const port of instance.ports) {
+      const served = await this.#serve(instance, port, async () => {
+        if (http === undefined) {
+          const started = await HttpService.start(instance);
+          this.#closers.push(() => started.close());
+          http = started;
+        }
+        return http.address;
+      });
+      this.#served.set(key(instance, port.port), served);
+      this.#noteServed(`${instance.name || instance.id}:${port.port}`, port, served);
     }
+  }
+
+  #noteServed(where: string, port: InstancePort, served: Served): void {
+    if (served.kind === "listening")
+      this.log.note(`${where} ${port.service} → ${formatAddress(served.address)}`);
+    else if (served.kind === "none") this.log.note(`${where} ${port.service} → nothing: ${served.reason}`);
+    else
+      this.log.note(
+        `${where} sshd → ${this.#sshd?.unavailable === undefined ? "the sandbox's sshd" : "nothing (sshd unavailable)"}`,
+      );
   }
 
   async #serve(instance: Instance, port: InstancePort, http: () => Promise<ServiceAddress>): Promise<Served> {

@@ -73,6 +73,7 @@ export class SshdService {
   readonly #o: SshdOptions;
   readonly #sshdPath: string;
   #starting: Promise<ServiceAddress> | undefined;
+  readonly #knownHostNames: string[] = [];
   #daemon: ChildProcess | undefined;
   #closed = false;
 
@@ -156,11 +157,25 @@ export class SshdService {
     }
     const clientPublic = readFileSync(`${clientKey}.pub`, "utf8").trim();
     writeFileAtomic(join(this.dir, "authorized_keys"), `${clientPublic}\n`);
-    const hostPublic = readFileSync(`${hostKey}.pub`, "utf8").trim().split(/\s+/).slice(0, 2).join(" ");
-    const names = this.#o.knownHostNames ?? [];
+    this.#knownHostNames.push(...(this.#o.knownHostNames ?? []));
     const knownHostsFile = join(this.dir, "known_hosts");
-    writeFileAtomic(knownHostsFile, names.length === 0 ? "" : `${names.join(",")} ${hostPublic}\n`, 0o644);
+    this.#writeKnownHosts(knownHostsFile);
     return { user, identityFile: clientKey, knownHostsFile };
+  }
+
+  /** Adds names to known_hosts: a node registered while the sandbox runs gets its sshd port then. */
+  addKnownHostNames(names: string[]): void {
+    const fresh = names.filter((n) => !this.#knownHostNames.includes(n));
+    if (fresh.length === 0 || this.login === undefined) return;
+    this.#knownHostNames.push(...fresh);
+    this.#writeKnownHosts(this.login.knownHostsFile);
+  }
+
+  #writeKnownHosts(file: string): void {
+    const names = this.#knownHostNames;
+    const hostKey = join(this.dir, "ssh_host_ed25519_key.pub");
+    const hostPublic = readFileSync(hostKey, "utf8").trim().split(/\s+/).slice(0, 2).join(" ");
+    writeFileAtomic(file, names.length === 0 ? "" : `${names.join(",")} ${hostPublic}\n`, 0o644);
   }
 
   async #start(): Promise<ServiceAddress> {

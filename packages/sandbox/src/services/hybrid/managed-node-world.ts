@@ -3,14 +3,24 @@
 // them as it sees a declared `mi-…` node. Called at start and after each registration, deregistration,
 // tag change or fingerprint verdict; state.json stays the source, the world in memory follows it.
 
+import { joinWorld } from "../../local-services/service-directory.js";
 import type { SandboxRuntime } from "../../server/runtime.js";
-import type { Instance, World } from "../../world/model.js";
+import type { Instance, InstancePort, World } from "../../world/model.js";
 import { type ManagedNodeRecord, managedNodes, worldNodeTags } from "./hybrid-records.js";
 
 /** The ids this module put into each world, so a resync replaces exactly those. */
 const added = new WeakMap<World, Set<string>>();
 /** The tags each declared node had in the world file, before AddTagsToResource changed them. */
 const declaredTags = new WeakMap<Instance, Record<string, string>>();
+
+/**
+ * The ports of a registered node, served as a declared instance's are: a web server on 80 and the
+ * sandbox's sshd on 22, so `tobira port` and `ssh` through `tobira ssh-proxy` reach it.
+ */
+export const REGISTERED_NODE_PORTS: readonly InstancePort[] = [
+  { port: 80, service: "http" },
+  { port: 22, service: "sshd" },
+];
 
 function instanceOf(node: ManagedNodeRecord): Instance {
   return {
@@ -25,7 +35,7 @@ function instanceOf(node: ManagedNodeRecord): Instance {
     role: node.iamRole,
     privateIp: node.sourceIp,
     privateDnsName: node.name,
-    ports: [],
+    ports: REGISTERED_NODE_PORTS.map((port) => ({ ...port })),
     reachableHosts: [],
   };
 }
@@ -43,7 +53,9 @@ export function syncManagedNodes(runtime: SandboxRuntime): void {
   }
   const now = new Set<string>();
   for (const node of Object.values(managedNodes(runtime))) {
-    world.instances.push(instanceOf(node));
+    const instance = instanceOf(node);
+    world.instances.push(instance);
+    joinWorld(world, instance);
     now.add(node.id);
   }
   added.set(world, now);
