@@ -16,6 +16,7 @@ Several arguments are quoted for the remote shell; a single one is taken as a co
 
 AWS-StartNonInteractiveCommand gives the command no stdin: piped input is refused unless --tty types it into a
 terminal session (AWS-StartInteractiveCommand: echoed, stderr joins stdout, no exit status) or -n leaves it.
+A pipe that ends empty at once (as scripts often hand one) is no input.
   printf 'a\\nb\\n' | tobira run --tty web-a --profile project-a -- sort`;
 
 interface RunFlags extends profileOptions.SessionFlags {
@@ -44,8 +45,9 @@ export function register(program: Command): void {
         });
       // Before credentials or a session: input the session cannot carry is refused, not dropped.
       const { runMode, INTERACTIVE_DOCUMENT } = await import("../sessions/run/run-mode.js");
+      const { stdinKindForRun } = await import("../sessions/run/stdin-kind.js");
       const session = profileOptions.sessionOptionsFrom(flags);
-      if (runMode(flags) === "terminal") {
+      if (runMode(flags, await stdinKindForRun(flags)) === "terminal") {
         const { runShell } = await import("../sessions/shell/shell-run.js");
         const { remoteCommandLine } = await import("../sessions/run/remote-command.js");
         process.exitCode = await runShell({

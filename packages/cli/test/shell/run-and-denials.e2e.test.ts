@@ -86,6 +86,14 @@ describe("tobira run", { skip, timeout }, () => {
     assert.equal(startedSessions(fx), sessionsBefore, "no StartSession for a refused run");
   });
 
+  test("a pipe that ends empty is no input: the command runs, exit code kept", async () => {
+    const result = await fx.tobira(["run", "web-a", "--profile", "project-a", "--", "echo ran; exit 4"], {
+      input: "",
+    });
+    assert.equal(result.code, 4, result.stderr);
+    assert.equal(result.stdout, "ran\n");
+  });
+
   test("-n runs without the piped stdin, exit code kept", async () => {
     const result = await fx.tobira(["run", "-n", "web-a", "--profile", "project-a", "--", "cat; exit 5"], {
       input: "hi\n",

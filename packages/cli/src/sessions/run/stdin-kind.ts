@@ -3,6 +3,7 @@
 // so piped input must either go through a terminal session (`--tty`) or be refused — never dropped quietly.
 import { fstatSync, statSync } from "node:fs";
 import { isatty } from "node:tty";
+import { isPipeOrSocket, pipeHoldsInput } from "./pipe-probe.js";
 
 /**
  * `none`: nothing to carry (a terminal, whose keys become signals; /dev/null; an empty file; no stdin at all).
@@ -33,4 +34,17 @@ function isNullDevice(rdev: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The kind `tobira run` decides on: as stdinKind, except that a pipe or socket which ends empty within a
+ * moment is no input (see pipe-probe.ts). --tty and -n read nothing here: they decide without looking.
+ */
+export async function stdinKindForRun(flags: {
+  tty?: boolean | undefined;
+  ignoreStdin?: boolean | undefined;
+}): Promise<StdinKind> {
+  const kind = stdinKind();
+  if (kind !== "input" || flags.tty || flags.ignoreStdin || !isPipeOrSocket()) return kind;
+  return (await pipeHoldsInput()) ? "input" : "none";
 }
