@@ -46,9 +46,18 @@ function errorBody(error: unknown): string {
  */
 class CredentialSource {
   private lastGood: NodeCredentials | undefined;
+  /** Requests that arrive together share one read: fifty readers must not race the agent's writes fifty times. */
+  private inFlight: Promise<NodeCredentials> | undefined;
   constructor(private readonly files: NodeFiles) {}
 
-  async current(): Promise<NodeCredentials> {
+  current(): Promise<NodeCredentials> {
+    this.inFlight ??= this.read().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  private async read(): Promise<NodeCredentials> {
     try {
       this.lastGood = await readNodeCredentials(this.files);
       return this.lastGood;
@@ -136,6 +145,8 @@ function refuseOpenFolder(folder: string): void {
 export async function startSocketServer(options: SocketServerOptions): Promise<Server> {
   const peers = new WeakMap<Socket, { uid: number; gid: number }>();
   const source = new CredentialSource(options.files);
+  // A first whole set read now is there to fall back on should the first requests meet a rewrite.
+  await source.current().catch(() => undefined);
   const server = createServer((request, response) => {
     handle(options, source, peers, request, response).catch(() =>
       answer(response, 500, errorBody(undefined)),
