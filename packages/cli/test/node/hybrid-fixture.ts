@@ -52,6 +52,31 @@ export async function newActivation(admin: SSMClient): Promise<{ id: string; cod
   return { id: created.ActivationId!, code: created.ActivationCode! };
 }
 
+/**
+ * The argv of `tobira sandbox node register` against the fixture's sandbox: the code read from stdin ("-") unless
+ * given, the node folder when there is one. Tests that expect a refusal run it as it is; `registerNode` adds --json.
+ */
+export function registerArgs(
+  fx: SandboxUser,
+  activationId: string,
+  options: { nodeDir?: string; code?: string } = {},
+): string[] {
+  return [
+    "sandbox",
+    "node",
+    "register",
+    "--code",
+    options.code ?? "-",
+    "--id",
+    activationId,
+    "--region",
+    REGION,
+    "--state",
+    fx.stateDir,
+    ...(options.nodeDir === undefined ? [] : ["--node-dir", options.nodeDir]),
+  ];
+}
+
 /** `tobira sandbox node register` of a new node folder under the fixture's root, the code on stdin. */
 export async function registerNode(
   fx: SandboxUser,
@@ -59,26 +84,9 @@ export async function registerNode(
   nodeDir = join(fx.root, "node"),
   extra: string[] = [],
 ): Promise<{ nodeId: string; nodeDir: string }> {
-  const result = await fx.tobira(
-    [
-      "sandbox",
-      "node",
-      "register",
-      "--code",
-      "-",
-      "--id",
-      activation.id,
-      "--region",
-      REGION,
-      "--state",
-      fx.stateDir,
-      "--node-dir",
-      nodeDir,
-      "--json",
-      ...extra,
-    ],
-    { input: activation.code },
-  );
+  const result = await fx.tobira([...registerArgs(fx, activation.id, { nodeDir }), "--json", ...extra], {
+    input: activation.code,
+  });
   if (result.code !== 0) throw new Error(`register failed: ${result.stderr}`);
   return { nodeId: (JSON.parse(result.stdout) as { nodeId: string }).nodeId, nodeDir };
 }

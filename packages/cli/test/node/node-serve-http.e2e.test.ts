@@ -1,13 +1,14 @@
 // `tobira node serve --http-port`: the loopback container-credentials endpoint beside the socket, whose
 // token file only root and the first allowed group can read.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { BUILT, tobiraBin } from "../fixtures/sandbox-user.js";
+import { BUILT } from "../fixtures/sandbox-user.js";
 import { newSet, rewriteInPlace } from "./agent-writer.js";
+import { runNodeServe, startNodeServe } from "./node-serve-process.js";
 
 const AS_ROOT = process.getuid?.() === 0;
 
@@ -24,34 +25,14 @@ describe("tobira node serve --http-port", {
     chmodSync(root, 0o755);
     mkdirSync(agentDir, { mode: 0o700 });
     await rewriteInPlace(agentDir, set);
-    server = spawn(
-      process.execPath,
-      [
-        tobiraBin,
-        "node",
-        "serve",
-        "--agent-dir",
-        agentDir,
-        "--socket",
-        join(root, "node.sock"),
-        "--allow-group",
-        "daemon",
-        "--http-port",
-        "0",
-        "--token-file",
-        tokenFile,
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
+    const started = startNodeServe(
+      agentDir,
+      join(root, "node.sock"),
+      ["--allow-group", "daemon", "--http-port", "0", "--token-file", tokenFile],
+      /container endpoint: (http:\/\/127\.0\.0\.1:\d+\/credentials)/,
     );
-    url = await new Promise<string>((resolve, reject) => {
-      let seen = "";
-      server.stdout?.on("data", (c: Buffer) => {
-        seen += c.toString();
-        const match = /container endpoint: (http:\/\/127\.0\.0\.1:\d+\/credentials)/.exec(seen);
-        if (match) resolve(match[1]!);
-      });
-      server.on("exit", (code) => reject(new Error(`serve exited with ${code}`)));
-    });
+    server = started.server;
+    url = (await started.ready)[1]!;
   });
   after(() => {
     server?.kill("SIGTERM");
@@ -81,26 +62,7 @@ describe("tobira node serve --http-port", {
     const open = join(root, "open");
     mkdirSync(open);
     chmodSync(open, 0o777);
-    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [
-          tobiraBin,
-          "node",
-          "serve",
-          "--agent-dir",
-          agentDir,
-          "--socket",
-          join(open, "s.sock"),
-          "--allow-user",
-          "root",
-        ],
-        { stdio: ["ignore", "pipe", "pipe"] },
-      );
-      let stderr = "";
-      child.stderr?.on("data", (c: Buffer) => (stderr += c.toString()));
-      child.on("close", (code) => resolve({ code, stderr }));
-    });
+    const result = await runNodeServe(agentDir, join(open, "s.sock"), ["--allow-user", "root"]);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /is writable by everyone/);
   });

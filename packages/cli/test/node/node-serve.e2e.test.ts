@@ -12,6 +12,7 @@ import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { BUILT, tobiraBin } from "../fixtures/sandbox-user.js";
 import { type CredentialSet, newSet, rewriteInPlace, writeIdentity } from "./agent-writer.js";
+import { startNodeServe } from "./node-serve-process.js";
 
 const AS_ROOT = process.getuid?.() === 0;
 const NOBODY = 65534;
@@ -50,17 +51,6 @@ function ask(socket: string): Promise<{ status: number; body: string }> {
   });
 }
 
-function waitForLine(child: ChildProcess, pattern: RegExp): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (pattern.test(seen)) resolve();
-    });
-    child.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${seen}`)));
-  });
-}
-
 describe("tobira node serve", {
   skip: (!BUILT && "run `npm run build` first") || (!AS_ROOT && "needs root (CI runs as root)"),
 }, () => {
@@ -75,24 +65,14 @@ describe("tobira node serve", {
     written.push(first);
     await import("node:fs").then((fs) => fs.mkdirSync(agentDir, { recursive: true, mode: 0o700 }));
     await rewriteInPlace(agentDir, first);
-    server = spawn(
-      process.execPath,
-      [
-        tobiraBin,
-        "node",
-        "serve",
-        "--agent-dir",
-        agentDir,
-        "--socket",
-        socket,
-        "--allow-user",
-        "root",
-        "--allow-user",
-        "daemon",
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
+    const started = startNodeServe(
+      agentDir,
+      socket,
+      ["--allow-user", "root", "--allow-user", "daemon"],
+      /serving the role credentials/,
     );
-    await waitForLine(server, /serving the role credentials/);
+    server = started.server;
+    await started.ready;
   });
   after(() => {
     server?.kill("SIGTERM");

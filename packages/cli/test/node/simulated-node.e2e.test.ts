@@ -8,7 +8,7 @@ import { after, before, describe, test } from "node:test";
 import { DescribeInstanceInformationCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { BUILT, runToEnd, type SandboxUser, startSandboxUser, tobiraBin } from "../fixtures/sandbox-user.js";
-import { hybridAdmin, newActivation, REGION, registerNode } from "./hybrid-fixture.js";
+import { hybridAdmin, newActivation, REGION, registerArgs, registerNode } from "./hybrid-fixture.js";
 
 const haveOpenSsh = existsSync("/usr/sbin/sshd") && existsSync("/usr/bin/ssh");
 
@@ -38,40 +38,13 @@ describe("tobira sandbox node", { skip: !BUILT && "run `npm run build` first" },
   });
 
   test("refuses the activation code in argv, and a wrong code in AWS's words", async () => {
-    const literal = await fx.tobira([
-      "sandbox",
-      "node",
-      "register",
-      "--code",
-      activation.code,
-      "--id",
-      activation.id,
-      "--region",
-      REGION,
-      "--state",
-      fx.stateDir,
-    ]);
+    const literal = await fx.tobira(registerArgs(fx, activation.id, { code: activation.code }));
     assert.equal(literal.code, 2);
     assert.match(literal.stderr, /does not go on the command line/);
     assert.ok(!literal.stderr.includes(activation.code));
-    const wrong = await fx.tobira(
-      [
-        "sandbox",
-        "node",
-        "register",
-        "--code",
-        "-",
-        "--id",
-        activation.id,
-        "--region",
-        REGION,
-        "--state",
-        fx.stateDir,
-        "--node-dir",
-        join(fx.root, "wrong"),
-      ],
-      { input: "x".repeat(24) },
-    );
+    const wrong = await fx.tobira(registerArgs(fx, activation.id, { nodeDir: join(fx.root, "wrong") }), {
+      input: "x".repeat(24),
+    });
     assert.equal(wrong.code, 1);
     assert.match(wrong.stderr, /RegisterManagedInstance was refused: InvalidActivation/);
   });
@@ -88,24 +61,7 @@ describe("tobira sandbox node", { skip: !BUILT && "run `npm run build` first" },
     assert.equal(print.similarityThreshold, 40);
     assert.equal(statSync(join(nodeDir, "Vault", "Store", "RegistrationKey")).mode & 0o777, 0o600);
     assert.equal(statSync(join(nodeDir, "Vault")).mode & 0o777, 0o700);
-    const again = await fx.tobira(
-      [
-        "sandbox",
-        "node",
-        "register",
-        "--code",
-        "-",
-        "--id",
-        activation.id,
-        "--region",
-        REGION,
-        "--state",
-        fx.stateDir,
-        "--node-dir",
-        nodeDir,
-      ],
-      { input: activation.code },
-    );
+    const again = await fx.tobira(registerArgs(fx, activation.id, { nodeDir }), { input: activation.code });
     assert.match(again.stderr, /already registered as mi-.*\n.*--force/);
   });
 
