@@ -92,3 +92,14 @@ export function privateDnsNameFor(privateIp: string, region: string): string {
   const host = `ip-${privateIp.replaceAll(".", "-")}`;
   return region === "us-east-1" ? `${host}.ec2.internal` : `${host}.${region}.compute.internal`;
 }
+
+/** An ActivationId (UUID form) for a hybrid activation the world declares without one. */
+export function activationIdFor(account: string, region: string, name: string): string {
+  const hex = digest("activation", account, region, name).toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** An mi-… id (17 hex digits) for a node the world registers without one. */
+export function managedNodeIdFor(activationId: string, nodeName: string): string {
+  return `mi-${digest("managed-node", activationId, nodeName).toString("hex").slice(0, 17)}`;
+}

@@ -138,6 +138,30 @@ export interface Instance {
   osUsers?: string[];
   /** false: the agent has stopped answering (ConnectionLost) although the instance runs. Default true. */
   agentOnline?: boolean;
+  /** An on-premises node the world registers through one of its hybrid activations: that activation's id. */
+  activationId?: string;
+  /** When such a node registered (ISO-8601). */
+  registeredAt?: string;
+}
+
+/** A hybrid activation the world starts with (its nodes are among the world's instances). */
+export interface HybridActivation {
+  /** The world's name for it. */
+  name: string;
+  /** The ActivationId (a UUID). */
+  id: string;
+  account: string;
+  region: string;
+  /** Name of the IAM service role its nodes get. */
+  iamRole: string;
+  description?: string | undefined;
+  defaultInstanceName?: string | undefined;
+  registrationLimit: number;
+  /** Ids of the nodes registered through it. */
+  nodeIds: string[];
+  tags: Tags;
+  created: string;
+  expirationDate: string;
 }
 
 export interface Account {
@@ -171,6 +195,8 @@ export interface World {
    * loader (one user profile per IAM user at least); a hand-built World without it gets user profiles only.
    */
   profiles?: ConfigProfile[];
+  /** Hybrid activations the world declares; absent in hand-built worlds (none then). */
+  hybridActivations?: HybridActivation[];
   /** IAM Roles Anywhere as the world declares it; absent in hand-built worlds (none then). */
   rolesAnywhere?: RolesAnywhereWorld;
   /** Absent (a hand-built or template world): the agents behave as the real one. */

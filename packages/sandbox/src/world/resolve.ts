@@ -7,6 +7,7 @@ import type { WorldIssue } from "./issues.js";
 import type { World } from "./model.js";
 import { resolveAccounts } from "./resolvers/accounts.js";
 import { resolveGroups } from "./resolvers/groups.js";
+import { resolveHybridActivations } from "./resolvers/hybrid-activations.js";
 import { resolveIdentityCenter } from "./resolvers/identity-center.js";
 import { resolveInstances } from "./resolvers/instances.js";
 import { IssueList } from "./resolvers/issue-list.js";
@@ -34,6 +35,8 @@ export function resolveWorld(file: WorldFile): { world: World; issues: WorldIssu
   const resourcePolicies = new ResourcePolicyCheck(issues, known, [...users, ...roles]);
   checkTrustPolicies(scope, resourcePolicies);
   const kmsKeys = resolveKmsKeys(scope, resourcePolicies);
+  const instances = resolveInstances(scope, roles);
+  const hybrid = resolveHybridActivations(scope, roles, instances);
   const world: World = {
     region: file.region,
     accounts,
@@ -43,7 +46,9 @@ export function resolveWorld(file: WorldFile): { world: World; issues: WorldIssu
     roles,
     kmsKeys,
     sessionPreferences: resolveSessionPreferences(scope, kmsKeys),
-    instances: resolveInstances(scope, roles),
+    // The on-premises nodes the world registers are instances like the others for every service.
+    instances: [...instances, ...hybrid.nodes],
+    hybridActivations: hybrid.activations,
     profiles: resolveProfiles(scope, users, roles),
     ...(sso.identityCenter === undefined ? {} : { identityCenter: sso.identityCenter }),
     rolesAnywhere: resolveRolesAnywhere(scope, roles),

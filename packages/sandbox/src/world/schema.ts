@@ -277,6 +277,61 @@ const instance = z.strictObject({
   agentOnline: z.boolean().default(true),
 });
 
+// Hybrid activations the world starts with, and the on-premises nodes registered through each: the nodes are
+// online from the start, with the activation's role and tags, as if their agents had registered long ago.
+const activationNode = z.strictObject({
+  name: z.string().min(1, "a node needs a name").max(256),
+  /** Default: derived from the activation and the node's name, so the world keeps it. */
+  id: z
+    .string()
+    .regex(/^mi-[0-9a-f]{17}$/, 'expected "mi-" and 17 hex digits, such as "mi-0123456789abcdef0"')
+    .optional(),
+  tags,
+  platform: z.enum(["Linux", "Windows"]).default("Linux"),
+  privateIp: ipv4.optional(),
+  ports: z.array(instancePort).default([]),
+  reachableHosts: z
+    .array(
+      z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'expected host or host:port such as "10.0.1.11:5432"'),
+    )
+    .default([]),
+  osUsers: z.array(z.string().regex(/^[a-z_][a-z0-9_.-]{0,31}$/i, "expected an OS user name")).optional(),
+  agentOnline: z.boolean().default(true),
+  registeredAt: isoTime.optional(),
+});
+
+const hybridActivation = z.strictObject({
+  /** The world's name for it (nodes and errors say it); its ActivationId is derived from it unless given. */
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, "an activation name may contain only letters, digits and _ . -"),
+  id: z
+    .string()
+    .regex(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+      "expected an activation id in UUID form (lower-case hex)",
+    )
+    .optional(),
+  account: accountId,
+  region: region.optional(),
+  /** The IAM service role SSM gives the nodes: a role of the account that trusts ssm.amazonaws.com. */
+  iamRole: z.string().min(1, "an activation needs its iamRole").max(64),
+  description: z.string().max(256).optional(),
+  defaultInstanceName: z.string().max(256).optional(),
+  /** Default: the number of its nodes (at least 1). */
+  registrationLimit: z
+    .number()
+    .int()
+    .min(1, "registrationLimit is 1 to 1000")
+    .max(1000, "registrationLimit is 1 to 1000")
+    .optional(),
+  tags,
+  created: isoTime.optional(),
+  /** Default: a day after it was created, as CreateActivation's default; its nodes stay registered after it. */
+  expirationDate: isoTime.optional(),
+  nodes: z.array(activationNode).default([]),
+});
+
 const profile = z.strictObject({
   name: z
     .string()
@@ -311,6 +366,8 @@ export const worldFileSchema = z.strictObject({
   kmsKeys: z.array(kmsKey).default([]),
   sessionPreferences: z.array(sessionPreferences).default([]),
   instances: z.array(instance).default([]),
+  /** Hybrid activations and the on-premises `mi-…` nodes registered through them (online from the start). */
+  hybridActivations: z.array(hybridActivation).default([]),
   /** Absent: one profile per user, named after it. */
   /** An IAM Identity Center instance: its users sign in with the device flow and get permission set roles. */
   identityCenter: identityCenterSchema.optional(),

@@ -134,6 +134,24 @@ function activationJson(a: ActivationRecord, now: number) {
   };
 }
 
+/** The world file's activations, as SSM lists them: their code was shown long ago and is kept by no one here. */
+function worldActivations(call: ServiceCall): ActivationRecord[] {
+  return (call.runtime.world.hybridActivations ?? []).map((a) => ({
+    id: a.id,
+    codeHash: "",
+    account: a.account,
+    region: a.region,
+    description: a.description,
+    defaultInstanceName: a.defaultInstanceName,
+    iamRole: a.iamRole,
+    registrationLimit: a.registrationLimit,
+    registrationsCount: a.nodeIds.length,
+    expirationDate: a.expirationDate,
+    createdDate: a.created,
+    tags: a.tags,
+  }));
+}
+
 export function describeActivations(call: ServiceCall, body: Record<string, unknown>) {
   const input = new JsonInput(body);
   const maxResults = input.integer("MaxResults", { min: 1, max: 50 });
@@ -142,7 +160,7 @@ export function describeActivations(call: ServiceCall, body: Record<string, unkn
   input.done();
   authorizeSsm(call, { action: "ssm:DescribeActivations", resource: "*" });
   const { account } = call.caller;
-  const mine = Object.values(activations(call.runtime))
+  const mine = [...worldActivations(call), ...Object.values(activations(call.runtime))]
     .filter((a) => a.account === account && a.region === call.region)
     .filter((a) => filters.every((test) => test(a)));
   const page = readPage(mine, nextToken, maxResults ?? 50);
@@ -154,6 +172,14 @@ export function deleteActivation(call: ServiceCall, body: Record<string, unknown
   const id = input.string("ActivationId", { required: true })!;
   input.done();
   authorizeSsm(call, { action: "ssm:DeleteActivation", resource: "*" });
+  const declared = worldActivations(call).find((a) => a.id === id);
+  if (declared && declared.account === call.caller.account && declared.region === call.region) {
+    throw new AwsServiceError(
+      "InvalidActivationId",
+      `The activation ${id} is declared in the sandbox's world file: remove it there to delete it.`,
+      400,
+    );
+  }
   const all = activations(call.runtime);
   const found = all[id];
   if (!found || found.account !== call.caller.account || found.region !== call.region) {

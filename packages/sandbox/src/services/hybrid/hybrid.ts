@@ -4,6 +4,7 @@
 
 import type { SandboxRuntime } from "../../server/runtime.js";
 import type { JsonAction, TargetRoute } from "../../server/service-registry.js";
+import type { Instance } from "../../world/model.js";
 import { createActivation, deleteActivation, describeActivations } from "./activations-api.js";
 import { agentRoutes } from "./agent-api.js";
 import { managedNodes } from "./hybrid-records.js";
@@ -35,9 +36,18 @@ export function loadManagedNodes(runtime: SandboxRuntime): void {
 }
 
 /** DescribeInstanceInformation's fields for a registered node: its activation, registration date and address. */
-export function registeredNodeFields(runtime: SandboxRuntime, id: string): Record<string, unknown> {
-  const node = managedNodes(runtime)[id];
-  if (!node) return {};
+export function registeredNodeFields(runtime: SandboxRuntime, instance: Instance): Record<string, unknown> {
+  const node = managedNodes(runtime)[instance.id];
+  if (!node) {
+    // A node the world file registers: its activation and registration time are the world's.
+    if (instance.activationId === undefined) return {};
+    return {
+      ActivationId: instance.activationId,
+      ...(instance.registeredAt === undefined
+        ? {}
+        : { RegistrationDate: Date.parse(instance.registeredAt) / 1000 }),
+    };
+  }
   return {
     ActivationId: node.activationId,
     RegistrationDate: Date.parse(node.registeredAt) / 1000,

@@ -98,7 +98,7 @@ function nodeJson(call: ServiceCall, { instance, online }: NodeFacts) {
     AssociationStatus: "Success",
     SourceId: instance.id,
     SourceType: managed ? "AWS::SSM::ManagedInstance" : "AWS::EC2::Instance",
-    ...(managed ? registeredNodeFields(call.runtime, instance.id) : {}),
+    ...(managed ? registeredNodeFields(call.runtime, instance) : {}),
   };
 }
 

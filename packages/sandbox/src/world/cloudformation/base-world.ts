@@ -88,6 +88,8 @@ export function addBaseWorld(draft: WorldDraft, world: World): void {
   addSection(draft, "roles", world.roles, roleInput);
   addSection(draft, "kmsKeys", world.kmsKeys, kmsKeyInput);
   addSection(draft, "sessionPreferences", world.sessionPreferences, copy<PreferencesInput>);
-  addSection(draft, "instances", world.instances, copy<InstanceInput>);
+  // A template world has no hybrid activations: the base world's registered on-premises nodes stay out.
+  const instances = world.instances.filter((instance) => instance.activationId === undefined);
+  addSection(draft, "instances", instances, copy<InstanceInput>);
   addSection(draft, "profiles", world.profiles ?? [], profileInput);
 }
