@@ -1,6 +1,12 @@
-// `tobira sso login`: registers the command; sso/ runs the IAM Identity Center device flow, loaded only when it
+// `tobira sso login` and `tobira sso logout`: registers the commands; sso/ runs the IAM Identity Center device flow, loaded only when it
 // runs. Role credentials of SSO profiles then come through every output (exec, export, credential-process, …).
 import type { Command } from "commander";
+
+interface SsoLogoutFlags {
+  ssoSession?: string;
+  profile?: string;
+  json?: boolean;
+}
 
 interface SsoLoginFlags {
   ssoSession?: string;
@@ -38,6 +44,35 @@ before it expires. Commands started during a login wait for it and use its token
         ...(flags.profile === undefined ? {} : { profile: flags.profile }),
         browser: flags.browser !== false,
         json: flags.json === true,
+      });
+    });
+  sso
+    .command("logout")
+    .description(
+      "sign out as `aws sso logout` does: end each cached token at the portal, delete it and the credentials made from it",
+    )
+    .option("--sso-session <name>", "sign out of this [sso-session NAME] only (default: every cached login)")
+    .option("--profile <name>", "sign out of this SSO profile's session only")
+    .option("--json", "print what was removed as JSON on stdout")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  tobira sso logout                         # every login in ~/.aws/sso/cache, as \`aws sso logout\`
+  tobira sso logout --sso-session my-company --json
+
+Each token is ended with the portal's Logout (so it stops working everywhere), then deleted. Then go the role
+credentials made from it: the AWS CLI's SSO files in ~/.aws/cli/cache and tobira's cached sessions (the SSO
+roles and the roles chained from them). The next command asks you to run \`tobira sso login\`.`,
+    )
+    .action(async (flags: SsoLogoutFlags) => {
+      const { runSsoLogout } = await import("../sso/logout-run.js");
+      const { forgetSsoSessions } = await import("../credentials/cached-sessions.js");
+      await runSsoLogout({
+        ssoSession: flags.ssoSession,
+        profile: flags.profile,
+        json: flags.json === true,
+        forgetDerived: (login) => forgetSsoSessions(login),
       });
     });
 }

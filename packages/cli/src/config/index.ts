@@ -10,6 +10,7 @@ export { profileView } from "./profile-view.js";
 export { type ResolveProfileOptions, resolveProfile } from "./resolve-profile.js";
 export {
   profileSsoSession,
+  profileSsoSettings,
   type SsoProfileSettings,
   type SsoSessionSettings,
   ssoSessionSettings,

@@ -1,6 +1,6 @@
 // What the session cache holds, told without secrets (`tobira list --sessions`, `vault status`), and forgetting
 // a profile's part of it (`tobira clear`, and `add --force`, `remove`, `rotate` when a long-term key changes).
-import { FileSessionCache } from "./session-cache-file.js";
+import { FileSessionCache, type ListedSession } from "./session-cache-file.js";
 import { defaultSessionCacheLocation } from "./session-cache-reader.js";
 
 /** One cached session as `list --sessions` shows it: what, for whom, until when — never the credentials. */
@@ -57,4 +57,55 @@ export function forgetCachedSessions(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   return cacheOf(env).clear(profile);
+}
+
+/** The IAM Identity Center login whose derived sessions are to go (absent: every login). */
+export interface SsoLoginMatch {
+  startUrl: string;
+  /** The sso-session's name; absent for a legacy `sso_start_url` login. */
+  sessionName?: string | undefined;
+}
+
+/** A session forgotten because the login it came from ended (`tobira sso logout`). */
+export interface ForgottenSsoSession {
+  profile: string;
+  kind: string;
+  roleName?: string;
+  accountId?: string;
+  roleArn?: string;
+}
+
+const sameUrl = (a: string, b: string) => a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
+
+/**
+ * Forgets what tobira cached from IAM Identity Center logins: the GetRoleCredentials sessions of the login (or
+ * of all), and every role chained from them (entries whose chain starts at one of those SSO profiles).
+ * Entries from before tobira noted the sso-session are taken as the login's when the start URL matches.
+ */
+export async function forgetSsoSessions(
+  login: SsoLoginMatch | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ForgottenSsoSession[]> {
+  const ofLogin = ({ entry }: ListedSession) => {
+    const meta = entry.meta;
+    if (meta.kind !== "sso-role") return false;
+    if (login === undefined) return true;
+    if (meta.startUrl === undefined || !sameUrl(meta.startUrl, login.startUrl)) return false;
+    return meta.ssoSession === undefined || meta.ssoSession === (login.sessionName ?? "");
+  };
+  const gone = await cacheOf(env).forget((all) => {
+    const ssoProfiles = new Set(all.filter(ofLogin).map(({ entry }) => entry.meta.profile ?? ""));
+    return all.filter(
+      (listed) => ofLogin(listed) || ssoProfiles.has(listed.entry.meta.sourceProfile ?? "\0"),
+    );
+  });
+  return gone
+    .filter(({ entry }) => entry.credentials)
+    .map(({ entry: { meta } }) => ({
+      profile: meta.profile ?? "?",
+      kind: meta.kind ?? "?",
+      ...(meta.roleName === undefined ? {} : { roleName: meta.roleName }),
+      ...(meta.accountId === undefined ? {} : { accountId: meta.accountId }),
+      ...(meta.roleArn === undefined ? {} : { roleArn: meta.roleArn }),
+    }));
 }

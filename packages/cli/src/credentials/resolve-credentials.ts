@@ -312,6 +312,8 @@ function describeStep(step: CredentialStep): Record<string, string> {
     meta.roleName = step.roleName;
     meta.accountId = step.accountId;
     meta.startUrl = step.startUrl;
+    // Which login the credentials came from, so `tobira sso logout --sso-session NAME` finds them ("" = legacy).
+    meta.ssoSession = step.sessionName ?? "";
   } else if (step.serial !== undefined) meta.mfaSerial = step.serial;
   if (step.kind === "assume-role") meta.roleArn = step.roleArn;
   if (step.endpointUrl !== undefined) meta.endpointUrl = step.endpointUrl;

@@ -103,6 +103,13 @@ export class FileSessionCache implements SessionCacheStore {
     return removed;
   }
 
+  /** Deletes the readable entries `doomed` picks (given every entry, to relate one to another); returns them. */
+  async forget(doomed: (all: ListedSession[]) => ListedSession[]): Promise<ListedSession[]> {
+    const gone = doomed(await this.list());
+    for (const { file } of gone) await fs.rm(join(this.location.cacheDir, file), { force: true });
+    return gone;
+  }
+
   private async ensureKey(): Promise<Buffer> {
     const existing = this.reader.readKey();
     if (existing) return existing;

@@ -93,7 +93,7 @@ export async function ssoAccessToken(
     () => notice(`waiting for another tobira process signing in to ${describeSession(request)}…`),
     async () => {
       const current = await readSsoToken(request, env);
-      if (!current) throw loginRequired(request, "has not happened yet on this machine");
+      if (!current) throw loginRequired(request, "has not happened yet on this machine (or was signed out)");
       checkStartUrl(request, current);
       if (fresh(current, Date.now())) return current.accessToken;
       const renewed = await refreshed(request, current, env, Date.now());

@@ -16,15 +16,16 @@ export interface SsoLoginOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-interface Chosen {
+export interface Chosen {
   session: SsoSessionSettings;
   endpointUrl: string | undefined;
   via: string;
 }
 
-async function chooseSession(
+/** The session `--sso-session`/`--profile` name, else AWS_PROFILE's, the default profile's, or the only one. */
+export async function chooseSession(
   files: ConfigFiles,
-  options: SsoLoginOptions,
+  options: { ssoSession?: string | undefined; profile?: string | undefined },
   env: NodeJS.ProcessEnv,
 ): Promise<Chosen> {
   const config = await import("../config/index.js");

@@ -15,8 +15,9 @@ describe("tobira demo sso", () => {
       "a Session Manager command with the SSO profile",
       "role chaining: source_profile = an SSO profile",
       "a request dave denies",
+      "dave signs out, as `aws sso logout` does",
     ]) {
-      assert.match(out, new RegExp(`── \\d/5 {2}${title}`));
+      assert.match(out, new RegExp(`── \\d/6 {2}${title}`));
     }
     assert.match(out, /# tobira sandbox sso approve [A-Z]{4}-[A-Z]{4} --user dave\n\s+dave approved/);
     assert.match(
@@ -26,6 +27,8 @@ describe("tobira demo sso", () => {
     assert.match(out, /assumed-role\/AWSReservedSSO_SessionOperator_[0-9a-f]{16}\/dave/);
     assert.match(out, /"SecretAccessKey":"[^"]{4}…"/);
     assert.match(out, /CreateToken\(device_code\)\s+AccessDeniedException/);
+    assert.match(out, /signed out of sso-session sandbox and removed/);
+    assert.match(out, /Logout\s+Allow\s+dave/);
     assert.match(out, /Everything ended as expected/);
     assert.doesNotMatch(out, /NOT AS EXPECTED/);
     assert.doesNotMatch(out, /"accessToken"|aoa[A-Za-z0-9_-]{20}/, "no access token printed");

@@ -144,4 +144,26 @@ export const ssoSteps: DemoStep[] = [
       demo.check("the earlier login still serves the profile", again.code === 0, again.stderr);
     },
   },
+  {
+    title: "dave signs out, as `aws sso logout` does",
+    async run(demo) {
+      const out = await showCli(demo, "tobira sso logout --sso-session sandbox", [
+        "sso",
+        "logout",
+        "--sso-session",
+        "sandbox",
+      ]);
+      demo.check("tobira sso logout", out.code === 0, out.stderr);
+      demo.say("The portal ended the token; the next command asks for a new sign-in:");
+      const after = await showCli(demo, `tobira credential-process ${SESSION_PROFILE}`, [
+        "credential-process",
+        SESSION_PROFILE,
+      ]);
+      demo.check(
+        "the profile now says to run tobira sso login",
+        after.code !== 0 && /tobira sso login --sso-session sandbox/.test(after.stderr),
+        after.stderr,
+      );
+    },
+  },
 ];
