@@ -18,6 +18,7 @@ import { credentialProcessSuite } from "./suites/credential-process.mjs";
 import { lossSuite } from "./suites/loss.mjs";
 import { pacingSuite } from "./suites/pacing.mjs";
 import { portSuite } from "./suites/port.mjs";
+import { rolesAnywhereSuite } from "./suites/rolesanywhere.mjs";
 import { shellSuite } from "./suites/shell.mjs";
 import { stripingSuite } from "./suites/striping.mjs";
 
@@ -29,6 +30,7 @@ const SUITES = [
   { name: "loss", setup: lossSuite },
   { name: "pacing", setup: pacingSuite },
   { name: "striping", setup: stripingSuite },
+  { name: "rolesanywhere", setup: rolesAnywhereSuite },
 ];
 
 /**

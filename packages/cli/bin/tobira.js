@@ -7,9 +7,10 @@
 // set up, the graph linked and evaluated asynchronously). So a hit is answered by one required CommonJS file
 // with synchronous reads, and only anything else loads the ES module bundle of the program.
 
+// `credential-process PROFILE` and `rolesanywhere credential-process` with flags have a cached answer.
 const answered =
-  process.argv[2] === "credential-process" &&
-  require("../dist/bundle/fast-path.cjs").answerCredentialProcessFromCache(process.argv.slice(3));
+  (process.argv[2] === "credential-process" || process.argv[2] === "rolesanywhere") &&
+  require("../dist/bundle/fast-path.cjs").answerFromCacheFast(process.argv);
 if (!answered) {
   import("../dist/bundle/main.js").then((program) => program.main(process.argv));
 }

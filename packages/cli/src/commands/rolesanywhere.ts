@@ -46,10 +46,20 @@ export function register(program: Command): void {
   addIdentityFlags(
     group
       .command("credential-process")
-      .description("print credential_process JSON from one CreateSession (for the AWS CLI and SDKs)"),
+      .description(
+        "print credential_process JSON (for the AWS CLI and SDKs), cached until 5 minutes before expiry",
+      ),
   )
-    .addHelpText("after", EXAMPLE)
-    .action(async (flags: IdentityFlags) => {
+    .option("--no-cache", "make one CreateSession, neither reading nor storing cached credentials")
+    .addHelpText(
+      "after",
+      `${EXAMPLE}
+
+Credentials are kept in tobira's session cache (encrypted, 0600) under a key made of the certificate, key and
+intermediates files' contents, the three ARNs, the duration, the session name, region and endpoint; a hit does
+not read the private key. \`tobira clear\` drops them.`,
+    )
+    .action(async (flags: IdentityFlags & { cache?: boolean }) => {
       const { runRolesAnywhereCredentialProcess } = await import(
         "../rolesanywhere/credential-process-run.js"
       );

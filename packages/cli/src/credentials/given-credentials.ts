@@ -16,7 +16,7 @@ export async function fetchGivenCredentials(
     case "process":
       return fromProcess(profile, origin.command, env);
     case "rolesanywhere": {
-      const { credentialsFromSettings } = await import("./rolesanywhere/profile-settings.js");
+      const { credentialsFromSettings } = await import("./rolesanywhere/cached-session.js");
       return credentialsFromSettings(profile, origin.settings, env);
     }
     case "ec2-metadata":

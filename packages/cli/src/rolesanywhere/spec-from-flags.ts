@@ -7,7 +7,7 @@ import { ConfigError, UsageError } from "../errors.js";
 import type { IdentityFlags } from "./identity-flags.js";
 
 /** Flag → the setting it stands for (the config key without tobira_rolesanywhere_). */
-const FLAG_SETTINGS: [keyof IdentityFlags, string][] = [
+export const FLAG_SETTINGS: [keyof IdentityFlags, string][] = [
   ["certificate", "certificate"],
   ["privateKey", "private_key"],
   ["intermediates", "intermediates"],

@@ -85,7 +85,8 @@ describe("tobira rolesanywhere credential-process against the sandbox", {
       TOBIRA_ROLESANYWHERE_KEY_PASSPHRASE: LEAF_PASSPHRASE,
     });
     assert.equal(ok.code, 0, ok.stderr);
-    const wrong = await m.tobira(args(m.pki.encryptedLeaf), {
+    // --no-cache: the good call's credentials are cached, and a hit never reads the key.
+    const wrong = await m.tobira(args(m.pki.encryptedLeaf, ["--no-cache"]), {
       TOBIRA_ROLESANYWHERE_KEY_PASSPHRASE: "not it",
     });
     assert.equal(wrong.code, 1);
@@ -94,7 +95,10 @@ describe("tobira rolesanywhere credential-process against the sandbox", {
   });
 
   it("asks for the passphrase of an encrypted key on the terminal, without echo", async () => {
-    const run = runOnPty([tobiraBin, ...args(m.pki.encryptedLeaf)], { cwd: m.home, env: m.env });
+    const run = runOnPty([tobiraBin, ...args(m.pki.encryptedLeaf, ["--no-cache"])], {
+      cwd: m.home,
+      env: m.env,
+    });
     await run.waitFor(/Passphrase for the private key .*web-3\.key: /);
     run.term.write(`${LEAF_PASSPHRASE}\r`);
     assert.equal(await run.exited, 0, run.output());

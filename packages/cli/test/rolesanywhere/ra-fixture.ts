@@ -1,7 +1,7 @@
 // The cli's Roles Anywhere end-to-end fixture: the sandbox's test PKI and world (packages/sandbox/test/
 // rolesanywhere), a sandbox serving them on a temp state folder, a clean HOME, and the built CLI run as a
 // server's operator runs it.
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RunningSandbox, startSandbox } from "@tobira/sandbox";
@@ -20,6 +20,10 @@ export interface RaMachine {
   profileArn: string;
   narrowProfileArn: string;
   env: NodeJS.ProcessEnv;
+  /** The sandbox's state folder (audit.jsonl is there). */
+  stateDir: string;
+  /** How many CreateSession calls the sandbox granted so far (its audit log). */
+  createSessions(): number;
   tobira(args: string[], env?: NodeJS.ProcessEnv, input?: string): Promise<CommandResult>;
   dispose(): Promise<void>;
 }
@@ -40,6 +44,15 @@ export async function startRaMachine(): Promise<RaMachine> {
     profileArn: ra.profiles[0]!.arn,
     narrowProfileArn: ra.profiles[1]!.arn,
     env,
+    stateDir,
+    createSessions: () => {
+      const file = join(stateDir, "audit.jsonl");
+      return (existsSync(file) ? readFileSync(file, "utf8") : "")
+        .split("\n")
+        .filter((line) => line !== "")
+        .map((line) => JSON.parse(line) as { action?: string; decision?: string })
+        .filter((line) => line.action === "CreateSession" && line.decision === "Allow").length;
+    },
     tobira: (args, extra = {}, input) =>
       runToEnd(process.execPath, [tobiraBin, ...args], {
         env: { ...env, ...extra },

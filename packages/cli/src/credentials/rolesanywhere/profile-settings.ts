@@ -6,8 +6,6 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "../../errors.js";
-import type { TemporaryCredentials } from "../ports.js";
-import { fetchCredentials } from "./session-source.js";
 import type { RolesAnywhereSpec } from "./session-target.js";
 
 const REQUIRED = ["certificate", "private_key", "trust_anchor_arn", "profile_arn", "role_arn"] as const;
@@ -52,12 +50,4 @@ export function specFromSettings(
     endpoint: settings.endpoint,
     profileEndpointUrl: settings.profile_endpoint_url,
   };
-}
-
-export function credentialsFromSettings(
-  profile: string,
-  settings: Record<string, string>,
-  env: NodeJS.ProcessEnv,
-): Promise<TemporaryCredentials> {
-  return fetchCredentials(specFromSettings(profile, settings, env), env);
 }

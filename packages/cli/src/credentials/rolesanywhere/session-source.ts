@@ -1,7 +1,6 @@
-// Role credentials for a spec: read the identity once, then one CreateSession per call — what
-// credential-process calls once and serve and update call before each expiry.
+// Role credentials for a spec: read the identity once, then one CreateSession per call — what serve and update
+// call before each expiry (credential-process and profiles go through the cache: cached-session.ts).
 
-import type { TemporaryCredentials } from "../ports.js";
 import { createRolesAnywhereSession, type RolesAnywhereSession } from "./create-session.js";
 import { readIdentity } from "./key-material.js";
 import { type RolesAnywhereSpec, settleTarget } from "./session-target.js";
@@ -23,11 +22,4 @@ export async function openSessionSource(
     fetch: () => createRolesAnywhereSession(target, identity),
     roleName: spec.roleArn.split("/").pop() ?? spec.roleArn,
   };
-}
-
-export async function fetchCredentials(
-  spec: RolesAnywhereSpec,
-  env: NodeJS.ProcessEnv,
-): Promise<TemporaryCredentials> {
-  return (await (await openSessionSource(spec, env)).fetch()).credentials;
 }
