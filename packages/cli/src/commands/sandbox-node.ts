@@ -41,6 +41,11 @@ export function registerSandboxNode(sandbox: Command): void {
       "hardware similarity threshold, 1-100 or -1 (default 40)",
       parseNumber,
     )
+    .option(
+      "--port <port:service>",
+      "a service the server runs: 80:http, 7:echo, 22:sshd, 5432:tcp:HOST:PORT (repeatable; default 80:http and 22:sshd)",
+      collect,
+    )
     .option("--json", "print a JSON report")
     .action(async (options) => (await load.register()).runNodeRegister(options));
   node

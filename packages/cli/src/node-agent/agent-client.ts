@@ -100,24 +100,36 @@ async function send(request: HttpRequest, action: string): Promise<Record<string
   });
 }
 
+/** A service the simulated server runs, as the sandbox's world file writes one. */
+export interface NodeService {
+  port: number;
+  service: "http" | "echo" | "sshd" | "tcp";
+  /** For `tcp`: the local host:port the sandbox forwards the port to. */
+  target?: string;
+}
+
+/** Not AWS: the header the sandbox reads the simulated server's services from (a real agent sends none). */
+export const NODE_PORTS_HEADER = "x-tobira-node-ports";
+
 export interface Registration {
   activationId: string;
   activationCode: string;
   publicKey: string;
   fingerprint: string;
+  /** The services the simulated server runs; absent: the sandbox's default (HTTP on 80, sshd on 22). */
+  services?: NodeService[] | undefined;
 }
 
 export async function registerManagedInstance(target: AgentEndpoint, r: Registration): Promise<string> {
-  const body = await send(
-    jsonRequest(target, "RegisterManagedInstance", {
-      ActivationCode: r.activationCode,
-      ActivationId: r.activationId,
-      PublicKey: r.publicKey,
-      PublicKeyType: "Rsa",
-      Fingerprint: r.fingerprint,
-    }),
-    "RegisterManagedInstance",
-  );
+  const request = jsonRequest(target, "RegisterManagedInstance", {
+    ActivationCode: r.activationCode,
+    ActivationId: r.activationId,
+    PublicKey: r.publicKey,
+    PublicKeyType: "Rsa",
+    Fingerprint: r.fingerprint,
+  });
+  if (r.services !== undefined) request.headers[NODE_PORTS_HEADER] = JSON.stringify(r.services);
+  const body = await send(request, "RegisterManagedInstance");
   return String(body.InstanceId);
 }
 

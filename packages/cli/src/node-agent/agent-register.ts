@@ -6,7 +6,7 @@
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { TobiraError } from "../errors.js";
-import { type AgentEndpoint, registerManagedInstance } from "./agent-client.js";
+import { type AgentEndpoint, type NodeService, registerManagedInstance } from "./agent-client.js";
 import {
   type AgentConfigFile,
   type AgentPaths,
@@ -26,6 +26,8 @@ export interface RegisterInput extends AgentEndpoint {
   force?: boolean | undefined;
   /** -similarityThreshold: 1–100, or -1 to disable the check. */
   threshold?: number | undefined;
+  /** The services the simulated server runs (the sandbox serves its ports); absent: 80 and 22. */
+  services?: NodeService[] | undefined;
 }
 
 /** The simulated machine: the one in the folder (a re-registration keeps its hardware), else a new one. */
@@ -89,6 +91,7 @@ export async function registerNode(input: RegisterInput): Promise<Registered> {
     activationCode: input.activationCode,
     publicKey,
     fingerprint,
+    services: input.services,
   });
   await writeAgentFile(paths.registrationKey, { ...key, instanceID: nodeId });
   await writeAgentFile(paths.registration, { ManagedInstanceID: nodeId, Region: input.region });

@@ -83,10 +83,11 @@ export async function registerNode(
   activation: { id: string; code: string },
   nodeDir = join(fx.root, "node"),
   extra: string[] = [],
-): Promise<{ nodeId: string; nodeDir: string }> {
+): Promise<{ nodeId: string; nodeDir: string; report: Record<string, unknown> }> {
   const result = await fx.tobira([...registerArgs(fx, activation.id, { nodeDir }), "--json", ...extra], {
     input: activation.code,
   });
   if (result.code !== 0) throw new Error(`register failed: ${result.stderr}`);
-  return { nodeId: (JSON.parse(result.stdout) as { nodeId: string }).nodeId, nodeDir };
+  const report = JSON.parse(result.stdout) as { nodeId: string };
+  return { nodeId: report.nodeId, nodeDir, report };
 }

@@ -3,12 +3,28 @@
 // the mi-… node (a command, a port forward, ssh through ssh-proxy), a hardware change that hibernates it, and re-registration.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, statSync } from "node:fs";
+import { createConnection } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { DescribeInstanceInformationCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { BUILT, runToEnd, type SandboxUser, startSandboxUser, tobiraBin } from "../fixtures/sandbox-user.js";
 import { hybridAdmin, newActivation, REGION, registerArgs, registerNode } from "./hybrid-fixture.js";
+
+function echoOnce(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host: "127.0.0.1", port }, () => socket.write(text));
+    let got = "";
+    socket.on("data", (chunk: Buffer) => {
+      got += chunk.toString();
+      if (got.length >= text.length) {
+        socket.end();
+        resolve(got);
+      }
+    });
+    socket.on("error", reject);
+  });
+}
 
 const haveOpenSsh = existsSync("/usr/sbin/sshd") && existsSync("/usr/bin/ssh");
 
@@ -142,6 +158,51 @@ describe("tobira sandbox node", { skip: !BUILT && "run `npm run build` first" },
     });
     assert.equal(ran.code, 0, ran.stderr);
     assert.equal(ran.stdout, "hello-over-ssh\n");
+  });
+
+  test("register --port chooses the services the node serves, in place of 80 and 22", async () => {
+    const bad = await fx.tobira(
+      [
+        "sandbox",
+        "node",
+        "register",
+        "--port",
+        "5432:tcp",
+        "--id",
+        activation.id,
+        "--region",
+        REGION,
+        "--code",
+        "-",
+      ],
+      {
+        input: activation.code,
+      },
+    );
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--port 5432:tcp is not PORT:SERVICE/);
+    const { nodeId: served, report } = await registerNode(fx, activation, join(fx.root, "served"), [
+      "--port",
+      "7:echo",
+      "--port",
+      "8080:http",
+    ]);
+    assert.deepEqual(report.ports, [
+      { port: 7, service: "echo" },
+      { port: 8080, service: "http" },
+    ]);
+    const { run, ports } = await fx.openPorts(
+      ["port", served, "0:8080", "0:7", "--profile", "project-a", "--quiet"],
+      2,
+    );
+    try {
+      const health = await fetch(`http://127.0.0.1:${ports[0]}/health`);
+      assert.equal(await health.text(), `ok ${served} onprem-1\n`);
+      assert.equal(await echoOnce(ports[1]!, "echo-7"), "echo-7");
+    } finally {
+      run.child.kill("SIGINT");
+      await run.exited;
+    }
   });
 
   test("node status: id, Region, role, expiry and refresh; a warning before hibernation naming what changed", async () => {

@@ -232,7 +232,7 @@ const ipv4 = z.ipv4({ message: 'expected an IPv4 address such as "10.0.1.10"' })
 
 const hostAndPort = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
-const instancePort = z
+export const instancePortSchema = z
   .strictObject({
     port: z.number().int().min(1, "a port is 1 to 65535").max(65535, "a port is 1 to 65535"),
     service: z.enum(["http", "echo", "sshd", "tcp"]),
@@ -267,7 +267,7 @@ const instance = z.strictObject({
   role: z.string().default(""),
   privateIp: ipv4.optional(),
   privateDnsName: z.string().optional(),
-  ports: z.array(instancePort).default([]),
+  ports: z.array(instancePortSchema).default([]),
   reachableHosts: z
     .array(
       z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'expected host or host:port such as "10.0.1.11:5432"'),
@@ -289,7 +289,7 @@ const activationNode = z.strictObject({
   tags,
   platform: z.enum(["Linux", "Windows"]).default("Linux"),
   privateIp: ipv4.optional(),
-  ports: z.array(instancePort).default([]),
+  ports: z.array(instancePortSchema).default([]),
   reachableHosts: z
     .array(
       z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'expected host or host:port such as "10.0.1.11:5432"'),

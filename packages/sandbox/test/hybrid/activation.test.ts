@@ -97,6 +97,31 @@ describe("hybrid activations", () => {
     assert.equal(errorType(wrong), "InvalidActivation");
   });
 
+  it("refuses a registration whose node services are not the world file's port entries", async () => {
+    const bad = async (value: string) =>
+      new TestAgent().register(suite.t.sandbox.endpoint, activation.ActivationId, activation.ActivationCode, {
+        "x-tobira-node-ports": value,
+      });
+    const notJson = await bad("80:http");
+    assert.equal(errorType(notJson), "ValidationException");
+    assert.match(String(notJson.body.message), /x-tobira-node-ports header is not JSON/);
+    const noTarget = await bad(JSON.stringify([{ port: 5432, service: "tcp" }]));
+    assert.match(
+      String(noTarget.body.message),
+      /bad entry at 0.target: a "tcp" port needs a target host:port/,
+    );
+    const twice = await bad(
+      JSON.stringify([
+        { port: 80, service: "http" },
+        { port: 80, service: "echo" },
+      ]),
+    );
+    assert.match(String(twice.body.message), /lists port 80 twice/);
+    const listed = await admin.send(new DescribeActivationsCommand({}));
+    const mine = listed.ActivationList?.find((a) => a.ActivationId === activation.ActivationId);
+    assert.equal(mine?.RegistrationsCount, 0, "a refused registration uses none of the limit");
+  });
+
   it("registers the agent as an mi- node, then refuses the activation's limit", async () => {
     const answer = await agent.register(
       suite.t.sandbox.endpoint,

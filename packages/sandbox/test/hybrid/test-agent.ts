@@ -50,7 +50,12 @@ export class TestAgent {
   }
 
   /** RegisterManagedInstance: unauthenticated, no Authorization header. */
-  async register(endpoint: string, activationId: string, code: string): Promise<AgentAnswer> {
+  async register(
+    endpoint: string,
+    activationId: string,
+    code: string,
+    headers: Record<string, string> = {},
+  ): Promise<AgentAnswer> {
     const body = JSON.stringify({
       ActivationCode: code,
       ActivationId: activationId,
@@ -58,7 +63,7 @@ export class TestAgent {
       PublicKeyType: "Rsa",
       Fingerprint: this.fingerprint,
     });
-    const answer = await post(endpoint, "RegisterManagedInstance", body, {});
+    const answer = await post(endpoint, "RegisterManagedInstance", body, headers);
     if (answer.status === 200) this.nodeId = String(answer.body.InstanceId);
     return answer;
   }

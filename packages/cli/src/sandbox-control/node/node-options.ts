@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { TobiraError, UsageError } from "../../errors.js";
+import type { NodeService } from "../../node-agent/agent-client.js";
 import { inspectSandboxProcess, resolveStateDir, sandboxPaths } from "../state-folder.js";
 
 export interface NodeFolderOptions {
@@ -61,4 +62,28 @@ export function readActivationCode(options: {
     });
   }
   return code;
+}
+
+const SERVICES = ["http", "echo", "sshd", "tcp"] as const;
+
+/** `--port 80:http`, `--port 7:echo`, `--port 22:sshd`, `--port 5432:tcp:127.0.0.1:5432`: a service the node runs. */
+export function parseNodeService(spec: string): NodeService {
+  const match = /^(\d{1,5}):(http|echo|sshd|tcp)(?::([A-Za-z0-9.-]+:\d{1,5}))?$/.exec(spec);
+  const port = Number(match?.[1]);
+  if (!match || port < 1 || port > 65535 || (match[2] === "tcp") !== (match[3] !== undefined)) {
+    throw new UsageError(`--port ${spec} is not PORT:SERVICE`, {
+      hint: `services: ${SERVICES.join(", ")}; e.g. --port 80:http --port 22:sshd --port 5432:tcp:127.0.0.1:5432 (only tcp has a target)`,
+    });
+  }
+  const service = match[2] as NodeService["service"];
+  return match[3] === undefined ? { port, service } : { port, service, target: match[3] };
+}
+
+/** The node's services from repeated --port options, each port once; none given: undefined (80 and 22). */
+export function nodeServicesOf(specs: string[] | undefined): NodeService[] | undefined {
+  if (specs === undefined || specs.length === 0) return undefined;
+  const services = specs.map(parseNodeService);
+  const twice = services.find((s, i) => services.findIndex((t) => t.port === s.port) !== i);
+  if (twice) throw new UsageError(`--port ${twice.port} is given twice`, { hint: "give each port once" });
+  return services;
 }

@@ -20,6 +20,7 @@ import {
   updateManagedNode,
 } from "./hybrid-records.js";
 import { syncManagedNodes } from "./managed-node-world.js";
+import { requestedNodePorts } from "./node-ports.js";
 import { findServiceRole, issueNodeSession, trustsSsm } from "./node-role.js";
 
 /** An RSA-2048 SubjectPublicKeyInfo is 294 bytes, 392 base64 characters: SSM's minimum. */
@@ -81,6 +82,7 @@ async function registerManagedInstance(call: AgentCall) {
   input.string("IamRole");
   input.structList("Tags");
   input.done();
+  const ports = requestedNodePorts(call.request);
   const activation = usableActivation(call.runtime, activationId, code, call.now);
   checkPublicKey(publicKey);
   const nodes = managedNodes(call.runtime);
@@ -103,6 +105,7 @@ async function registerManagedInstance(call: AgentCall) {
     registeredAt: new Date(call.now).toISOString(),
     sourceIp: call.request.sourceIp,
     tags: { ...activation.tags },
+    ...(ports === undefined ? {} : { ports }),
   };
   saveActivations(call.runtime, {
     ...activations(call.runtime),

@@ -4,7 +4,7 @@
 
 import type { SandboxRuntime } from "../../server/runtime.js";
 import { isObject, ServiceRecord } from "../../state/service-record.js";
-import type { Tags } from "../../world/model.js";
+import type { InstancePort, Tags } from "../../world/model.js";
 
 export interface ActivationRecord {
   id: string;
@@ -37,6 +37,8 @@ export interface ManagedNodeRecord {
   registeredAt: string;
   sourceIp: string;
   tags: Tags;
+  /** The services the simulated server runs, as its registration named them; absent: 80 and 22. */
+  ports?: InstancePort[] | undefined;
   /** Set when the node's last token request carried another fingerprint: its agent hibernates. */
   fingerprintMismatchAt?: string | undefined;
   lastTokenAt?: string | undefined;

@@ -5,22 +5,14 @@
 
 import { joinWorld } from "../../local-services/service-directory.js";
 import type { SandboxRuntime } from "../../server/runtime.js";
-import type { Instance, InstancePort, World } from "../../world/model.js";
+import type { Instance, World } from "../../world/model.js";
 import { type ManagedNodeRecord, managedNodes, worldNodeTags } from "./hybrid-records.js";
+import { DEFAULT_NODE_PORTS } from "./node-ports.js";
 
 /** The ids this module put into each world, so a resync replaces exactly those. */
 const added = new WeakMap<World, Set<string>>();
 /** The tags each declared node had in the world file, before AddTagsToResource changed them. */
 const declaredTags = new WeakMap<Instance, Record<string, string>>();
-
-/**
- * The ports of a registered node, served as a declared instance's are: a web server on 80 and the
- * sandbox's sshd on 22, so `tobira port` and `ssh` through `tobira ssh-proxy` reach it.
- */
-export const REGISTERED_NODE_PORTS: readonly InstancePort[] = [
-  { port: 80, service: "http" },
-  { port: 22, service: "sshd" },
-];
 
 function instanceOf(node: ManagedNodeRecord): Instance {
   return {
@@ -35,7 +27,7 @@ function instanceOf(node: ManagedNodeRecord): Instance {
     role: node.iamRole,
     privateIp: node.sourceIp,
     privateDnsName: node.name,
-    ports: REGISTERED_NODE_PORTS.map((port) => ({ ...port })),
+    ports: (node.ports ?? DEFAULT_NODE_PORTS).map((port) => ({ ...port })),
     reachableHosts: [],
   };
 }
