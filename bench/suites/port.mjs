@@ -5,10 +5,9 @@
 //   - peak RSS of one `tobira port` carrying 64 concurrent connections, and whether any of them starved.
 // Throughput and RSS are measured once in set-up (they are minutes of data, not commands to repeat) and
 // printed as facts; nothing here asserts.
-import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
-import { get } from "node:http";
 import { join } from "node:path";
+import { download, fileIndex } from "../../packages/cli/test/fixtures/port-clients.mjs";
 import {
   GATEWAY_FRAMES_PER_SECOND,
   median,
@@ -20,27 +19,6 @@ import {
 } from "./port-machine.mjs";
 
 const quick = process.argv.includes("--quick");
-
-/** GET through the port: bytes, sha256, and the time of the first and last body byte. */
-function download(port, path) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    get({ host: "127.0.0.1", port, path, agent: false }, (response) => {
-      const hash = createHash("sha256");
-      let size = 0;
-      let first;
-      response.on("data", (chunk) => {
-        first ??= performance.now();
-        hash.update(chunk);
-        size += chunk.length;
-      });
-      response.on("end", () =>
-        resolve({ size, sha256: hash.digest("hex"), started, first, last: performance.now() }),
-      );
-      response.on("error", reject);
-    }).on("error", reject);
-  });
-}
 
 function peakRssMb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -54,46 +32,31 @@ export async function portSuite(context) {
   const machine = await sessionMachine(context, "port");
   const facts = {};
   try {
-    const index = JSON.parse(
-      await new Promise((resolve, reject) => {
-        startTobiraPort(machine, ["web-a", "0:80", "--profile", "project-a", "--quiet"]).then(async (run) => {
-          try {
-            const body = await new Promise((ok, fail) =>
-              get({ host: "127.0.0.1", port: run.ports[0], path: "/", agent: false }, (r) => {
-                let text = "";
-                r.setEncoding("utf8").on("data", (c) => (text += c));
-                r.on("end", () => ok(text));
-              }).on("error", fail),
-            );
-            // Throughput: one bulk download, timed from its first body byte to its last.
-            const name = quick ? "1MiB.bin" : "16MiB.bin";
-            const expected = JSON.parse(body).files.find((f) => f.name === name);
-            log(`port: downloading ${name} through one session`);
-            const got = await download(run.ports[0], `/files/${name}`);
-            if (got.sha256 !== expected.sha256) throw new Error(`${name} arrived corrupted`);
-            const bytesPerSecond = (got.size / (got.last - got.first)) * 1000;
-            const gatewayCeiling = GATEWAY_FRAMES_PER_SECOND * PAYLOAD_BYTES;
-            const pacedCeiling = PACED_FRAMES_PER_SECOND * PAYLOAD_BYTES;
-            facts[`port throughput (${name}, agent → client)`] = `${(bytesPerSecond / 1e6).toFixed(3)} MB/s`;
-            facts["  port ÷ gateway ceiling (1000 frames/s × 1024 B)"] =
-              `${(bytesPerSecond / gatewayCeiling).toFixed(3)} (target ≥ 0.95)`;
-            facts["  port ÷ paced ceiling (900 frames/s × 1024 B)"] =
-              `${(bytesPerSecond / pacedCeiling).toFixed(3)}`;
-            facts["peak RSS of tobira port by Name (web-a), 1 connection"] = `${peakRssMb(run.child.pid)} MB`;
-            await stopTobiraPort(run.child);
-            resolve(body);
-          } catch (error) {
-            run.child.kill("SIGKILL");
-            reject(error);
-          }
-        }, reject);
-      }),
-    );
+    const first = await startTobiraPort(machine, ["web-a", "0:80", "--profile", "project-a", "--quiet"]);
+    let files;
+    try {
+      files = await fileIndex(first.ports[0]);
+      // Throughput: one bulk download, timed from its first body byte to its last.
+      const name = quick ? "1MiB.bin" : "16MiB.bin";
+      const expected = files.find((f) => f.name === name);
+      log(`port: downloading ${name} through one session`);
+      const got = await download(first.ports[0], `/files/${name}`);
+      if (got.sha256 !== expected.sha256) throw new Error(`${name} arrived corrupted`);
+      const bytesPerSecond = (got.size / (got.last - got.first)) * 1000;
+      const gatewayCeiling = GATEWAY_FRAMES_PER_SECOND * PAYLOAD_BYTES;
+      const pacedCeiling = PACED_FRAMES_PER_SECOND * PAYLOAD_BYTES;
+      facts[`port throughput (${name}, agent → client)`] = `${(bytesPerSecond / 1e6).toFixed(3)} MB/s`;
+      facts["  port ÷ gateway ceiling (1000 frames/s × 1024 B)"] =
+        `${(bytesPerSecond / gatewayCeiling).toFixed(3)} (target ≥ 0.95)`;
+      facts["  port ÷ paced ceiling (900 frames/s × 1024 B)"] =
+        `${(bytesPerSecond / pacedCeiling).toFixed(3)}`;
+      facts["peak RSS of tobira port by Name (web-a), 1 connection"] = `${peakRssMb(first.child.pid)} MB`;
+    } finally {
+      await stopTobiraPort(first.child);
+    }
 
     // 64 concurrent connections through one `tobira port`: peak RSS and the spread of completion.
-    const each = quick
-      ? index.files.find((f) => f.name === "64KiB.bin")
-      : index.files.find((f) => f.name === "1MiB.bin");
+    const each = quick ? files.find((f) => f.name === "64KiB.bin") : files.find((f) => f.name === "1MiB.bin");
     log(`port: 64 concurrent connections × ${each.name}`);
     // By instance id (as ssh-config's HostName gives it): the tunnel alone, without the EC2 client a Name
     // lookup loads (reported beside it from the throughput run, which names web-a).

@@ -11,29 +11,12 @@
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { get } from "node:http";
 import { join } from "node:path";
+import { download, fileIndex } from "../../packages/cli/test/fixtures/port-clients.mjs";
 import { sessionMachine, startTobiraPort, stopTobiraPort } from "./port-machine.mjs";
 
 const quick = process.argv.includes("--quick");
 const PARALLEL = 4;
-
-function fetchBody(port, path) {
-  return new Promise((resolve, reject) => {
-    get({ host: "127.0.0.1", port, path, agent: false }, (response) => {
-      const hash = createHash("sha256");
-      let size = 0;
-      let first;
-      response.on("data", (chunk) => {
-        first ??= performance.now();
-        hash.update(chunk);
-        size += chunk.length;
-      });
-      response.on("end", () => resolve({ size, sha256: hash.digest("hex"), first, last: performance.now() }));
-      response.on("error", reject);
-    }).on("error", reject);
-  });
-}
 
 /** Bytes per second of PARALLEL downloads of `file` through `tobira port … --sessions n`, all intact. */
 async function stripedDownload(machine, sessions, file) {
@@ -48,7 +31,7 @@ async function stripedDownload(machine, sessions, file) {
   ]);
   try {
     const got = await Promise.all(
-      Array.from({ length: PARALLEL }, () => fetchBody(run.ports[0], `/files/${file.name}`)),
+      Array.from({ length: PARALLEL }, () => download(run.ports[0], `/files/${file.name}`)),
     );
     const first = Math.min(...got.map((one) => one.first));
     const seconds = (Math.max(...got.map((one) => one.last)) - first) / 1000;
@@ -125,17 +108,8 @@ export async function stripingSuite(context) {
   const machine = await sessionMachine(context, "striping");
   try {
     const index = await startTobiraPort(machine, ["web-a", "0:80", "--profile", "project-a", "--quiet"]);
-    const listing = await new Promise((resolve, reject) => {
-      get({ host: "127.0.0.1", port: index.ports[0], path: "/", agent: false }, (response) => {
-        let text = "";
-        response.setEncoding("utf8").on("data", (chunk) => {
-          text += chunk;
-        });
-        response.on("end", () => resolve(JSON.parse(text)));
-      }).on("error", reject);
-    });
-    await stopTobiraPort(index.child);
-    const file = listing.files.find((f) => f.name === (quick ? "1MiB.bin" : "16MiB.bin"));
+    const files = await fileIndex(index.ports[0]).finally(() => stopTobiraPort(index.child));
+    const file = files.find((f) => f.name === (quick ? "1MiB.bin" : "16MiB.bin"));
 
     log(`striping: ${PARALLEL} × ${file.name} through tobira port --sessions 1`);
     const one = await stripedDownload(machine, 1, file);

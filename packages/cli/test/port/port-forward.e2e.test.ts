@@ -4,51 +4,14 @@
 // connection or the session ends (destination refused, remote close, local close, Ctrl-C).
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { get } from "node:http";
 import { connect, type Socket } from "node:net";
 import { after, before, describe, test } from "node:test";
+import { download, echo, type FileInfo, fileIndex } from "../fixtures/port-clients.mjs";
 import { BUILT, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
 
 const skip = !BUILT && "run `npm run build` first";
 /** Guards against a hung session, not timed assertions. */
 const timeout = 240_000;
-
-interface FileInfo {
-  name: string;
-  size: number;
-  sha256: string;
-}
-
-/** GET through the forwarded port; resolves with the body's size and sha256. */
-function download(port: number, path: string): Promise<{ size: number; sha256: string; status: number }> {
-  return new Promise((resolve, reject) => {
-    get({ host: "127.0.0.1", port, path, agent: false }, (response) => {
-      const hash = createHash("sha256");
-      let size = 0;
-      response.on("data", (chunk: Buffer) => {
-        hash.update(chunk);
-        size += chunk.length;
-      });
-      response.on("end", () =>
-        resolve({ size, sha256: hash.digest("hex"), status: response.statusCode ?? 0 }),
-      );
-      response.on("error", reject);
-    }).on("error", reject);
-  });
-}
-
-async function fileIndex(port: number): Promise<FileInfo[]> {
-  const body = await new Promise<string>((resolve, reject) => {
-    get({ host: "127.0.0.1", port, path: "/", agent: false }, (response) => {
-      let text = "";
-      response.setEncoding("utf8").on("data", (chunk: string) => {
-        text += chunk;
-      });
-      response.on("end", () => resolve(text));
-    }).on("error", reject);
-  });
-  return (JSON.parse(body) as { files: FileInfo[] }).files;
-}
 
 function file(files: FileInfo[], name: string): FileInfo {
   const found = files.find((f) => f.name === name);
@@ -57,20 +20,8 @@ function file(files: FileInfo[], name: string): FileInfo {
 }
 
 /** Sends `text` on a fresh connection, half-closes, and resolves with everything that comes back. */
-function echoOnce(port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: "127.0.0.1", port, allowHalfOpen: true });
-    let answer = "";
-    socket.setEncoding("utf8").on("data", (chunk: string) => {
-      answer += chunk;
-    });
-    socket.on("end", () => {
-      socket.end();
-      resolve(answer);
-    });
-    socket.on("error", reject);
-    socket.on("connect", () => socket.end(text));
-  });
+async function echoOnce(port: number, text: string): Promise<string> {
+  return (await echo(port, Buffer.from(text))).echoed.toString("utf8");
 }
 
 describe("tobira port through the sandbox", { skip, timeout }, () => {

@@ -2,47 +2,20 @@
 // parallel downloads spread one per session (the agent's services log says which session dialed what), every
 // byte intact, and one session ended from outside reported by name while the others keep the port serving.
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { get } from "node:http";
 import { after, before, describe, test } from "node:test";
 import { SSMClient, TerminateSessionCommand } from "@aws-sdk/client-ssm";
+import { download, fileIndex } from "../fixtures/port-clients.mjs";
 import { BUILT, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
 
 const skip = !BUILT && "run `npm run build` first";
 /** Guards against a hung session, not timed assertions. */
 const timeout = 300_000;
 
-function download(port: number, path: string): Promise<{ size: number; sha256: string }> {
-  return new Promise((resolve, reject) => {
-    get({ host: "127.0.0.1", port, path, agent: false }, (response) => {
-      const hash = createHash("sha256");
-      let size = 0;
-      response.on("data", (chunk: Buffer) => {
-        hash.update(chunk);
-        size += chunk.length;
-      });
-      response.on("end", () => resolve({ size, sha256: hash.digest("hex") }));
-      response.on("error", reject);
-    }).on("error", reject);
-  });
-}
-
 async function announced(port: number, name: string): Promise<{ size: number; sha256: string }> {
-  const body = await new Promise<string>((resolve, reject) => {
-    get({ host: "127.0.0.1", port, path: "/", agent: false }, (response) => {
-      let text = "";
-      response.setEncoding("utf8").on("data", (chunk: string) => {
-        text += chunk;
-      });
-      response.on("end", () => resolve(text));
-    }).on("error", reject);
-  });
-  const found = (JSON.parse(body) as { files: { name: string; size: number; sha256: string }[] }).files.find(
-    (f) => f.name === name,
-  );
+  const found = (await fileIndex(port)).find((f) => f.name === name);
   assert.ok(found, `the http service lists ${name}`);
-  return found;
+  return { size: found.size, sha256: found.sha256 };
 }
 
 describe("tobira port --sessions N through the sandbox", { skip, timeout }, () => {
@@ -83,7 +56,7 @@ describe("tobira port --sessions N through the sandbox", { skip, timeout }, () =
     const expected = await announced(ports[0]!, "1MiB.bin");
     const dialsBefore = dialsBySession().length;
     const got = await Promise.all(Array.from({ length: 4 }, () => download(ports[0]!, "/files/1MiB.bin")));
-    for (const one of got) assert.deepEqual(one, { size: expected.size, sha256: expected.sha256 });
+    for (const one of got) assert.deepEqual([one.size, one.sha256], [expected.size, expected.sha256]);
     const carriers = dialsBySession().slice(dialsBefore);
     assert.deepEqual([...carriers].sort(), [...ids].sort(), "each download went over its own session");
 
@@ -129,7 +102,7 @@ describe("tobira port --sessions N through the sandbox", { skip, timeout }, () =
     const expected = await announced(ports[0]!, "1MiB.bin");
     const dialsBefore = dialsBySession().length;
     const got = await Promise.all(Array.from({ length: 2 }, () => download(ports[0]!, "/files/1MiB.bin")));
-    for (const one of got) assert.deepEqual(one, { size: expected.size, sha256: expected.sha256 });
+    for (const one of got) assert.deepEqual([one.size, one.sha256], [expected.size, expected.sha256]);
     const carriers = dialsBySession().slice(dialsBefore);
     assert.ok(!carriers.includes(ids[1]!), "nothing goes to the ended session");
 

@@ -4,29 +4,13 @@
 // gateway, not timed. A client that paces at a fixed 900/s is closed by the same gateway
 // (packages/sandbox/test/gateway/gateway-limits.test.ts).
 import assert from "node:assert/strict";
-import { createHash, randomBytes } from "node:crypto";
-import { connect } from "node:net";
+import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
+import { echo, sha256 } from "../fixtures/port-clients.mjs";
 import { BUILT, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
 
 const skip = !BUILT && "run `npm run build` first";
 const timeout = 240_000;
-
-function echo(port: number, data: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: "127.0.0.1", port, allowHalfOpen: true });
-    const chunks: Buffer[] = [];
-    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
-    socket.on("end", () => {
-      socket.end();
-      resolve(Buffer.concat(chunks));
-    });
-    socket.on("error", reject);
-    socket.on("connect", () => socket.end(data));
-  });
-}
-
-const sha = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
 describe("adaptive pacing against a gateway limit below the client's starting rate", {
   skip,
@@ -50,8 +34,8 @@ describe("adaptive pacing against a gateway limit below the client's starting ra
       "--quiet",
     ]);
     const data = randomBytes(2 * 1024 * 1024);
-    const echoed = await echo(ports[0]!, data);
-    assert.equal(sha(echoed), sha(data));
+    const { echoed } = await echo(ports[0]!, data);
+    assert.equal(sha256(echoed), sha256(data));
     const stats = fx.sandbox.gateway.stats();
     assert.ok(stats.clientPauses > 0, "the gateway gave its signal (the client started at 900/s)");
     assert.equal(stats.clientsClosedForRate, 0, "the limit was never tripped");

@@ -4,36 +4,15 @@
 // keeps its connection past the expiry of its one-hour role credentials (the sandbox's clock moved forward),
 // renewed through the credential core without a second MFA code.
 import assert from "node:assert/strict";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { connect } from "node:net";
 import { after, before, describe, test } from "node:test";
+import { echo, sha256 } from "../fixtures/port-clients.mjs";
 import { BUILT, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
 
 const skip = !BUILT && "run `npm run build` first";
 const timeout = 300_000;
 const MIB = 1024 * 1024;
-
-/** One echo connection: send `data` (then half-close), calling `progress` with the bytes received so far. */
-function echoThrough(port: number, data: Buffer, progress: (received: number) => void): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: "127.0.0.1", port, allowHalfOpen: true });
-    const chunks: Buffer[] = [];
-    let received = 0;
-    socket.on("data", (chunk: Buffer) => {
-      chunks.push(chunk);
-      received += chunk.length;
-      progress(received);
-    });
-    socket.on("end", () => {
-      socket.end();
-      resolve(Buffer.concat(chunks));
-    });
-    socket.on("error", reject);
-    socket.on("connect", () => socket.end(data));
-  });
-}
-
-const sha = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
 describe("a port session under injected faults", { skip, timeout }, () => {
   let fx: SandboxUser;
@@ -65,14 +44,14 @@ describe("a port session under injected faults", { skip, timeout }, () => {
     ]);
     const data = randomBytes(32 * MIB);
     const marks = [0.25, 0.5, 0.75].map((share) => Math.floor(share * data.length));
-    const echoed = await echoThrough(ports[0]!, data, (received) => {
+    const { echoed } = await echo(ports[0]!, data, (received) => {
       if (marks.length > 0 && received >= marks[0]!) {
         marks.shift();
         fx.relay!.cut();
       }
     });
     assert.equal(echoed.length, data.length);
-    assert.equal(sha(echoed), sha(data));
+    assert.equal(sha256(echoed), sha256(data));
 
     const stats = fx.relay!.stats();
     assert.equal(stats.cuts, 3);
@@ -102,8 +81,8 @@ describe("a port session under injected faults", { skip, timeout }, () => {
       "--quiet",
     ]);
     const data = randomBytes(MIB);
-    const echoed = await echoThrough(ports[0]!, data, () => {});
-    assert.equal(sha(echoed), sha(data));
+    const { echoed } = await echo(ports[0]!, data);
+    assert.equal(sha256(echoed), sha256(data));
     assert.ok(fx.relay!.stats().dropped > before.dropped);
     run.child.kill("SIGINT");
     assert.equal(await run.exited, 0);
@@ -136,9 +115,9 @@ describe("a port session under the bench's loss (issue 12, item 10)", { skip, ti
       "--quiet",
     ]);
     const data = randomBytes(4 * MIB);
-    const echoed = await echoThrough(ports[0]!, data, () => {});
+    const { echoed } = await echo(ports[0]!, data);
     assert.equal(echoed.length, data.length);
-    assert.equal(sha(echoed), sha(data));
+    assert.equal(sha256(echoed), sha256(data));
     const stats = fx.relay!.stats();
     assert.ok(stats.dropped > 0 && stats.duplicated > 0 && stats.delayed > 0, JSON.stringify(stats));
     assert.equal(stats.cuts, 0, "no socket was cut: every loss was repaired inside the session");
