@@ -200,6 +200,46 @@ function deviceSecret(stateDir: string, serial: string): string {
   );
 }
 
+/** A state folder or an Identity Center user the sandbox does not have (`tobira sandbox sso approve`). */
+export class SsoUserError extends Error {
+  override readonly name = "SsoUserError";
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * What an Identity Center user signs in with on the device page: the world's user of that name (default: the
+ * first), and its password, read from the state folder's world.json (0600) as a script standing in for the
+ * user would know it.
+ */
+export function ssoSignInFor(stateDir: string, userName?: string): { user: string; password: string } {
+  const path = join(stateDir, WORLD_JSON);
+  let world: World;
+  try {
+    world = JSON.parse(readFileSync(path, "utf8")) as World;
+  } catch {
+    throw new SsoUserError(
+      `No sandbox world in ${stateDir} (cannot read ${path}).`,
+      "Start the sandbox with `tobira sandbox up --state DIR` first, or pass the --state it runs with.",
+    );
+  }
+  const users = world.identityCenter?.users ?? [];
+  const user = userName === undefined ? users[0] : users.find((u) => u.name === userName);
+  if (!user) {
+    throw new SsoUserError(
+      world.identityCenter
+        ? `No Identity Center user "${userName ?? ""}" (users: ${users.map((u) => u.name).join(", ") || "none"}).`
+        : "This sandbox world has no IAM Identity Center instance (no identityCenter section).",
+      "Name one of the world's identityCenter users with --user.",
+    );
+  }
+  return { user: user.name, password: user.password };
+}
+
 /**
  * The current TOTP of a world virtual MFA device, as a phone app shows it. When the sandbox already
  * accepted the current step's code, waits for the next 30-second step (telling onWait how long) so the

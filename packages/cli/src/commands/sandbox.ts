@@ -88,7 +88,7 @@ export function register(program: Command): void {
     .description("the sandbox's IAM Identity Center")
     .command("approve")
     .description(
-      "approve (or --deny) a device code as an Identity Center user would on the verification page",
+      "approve (or --deny) a device code as an Identity Center user would: sign in on the verification page, then answer",
     )
     .argument("<code>", "the user code `tobira sso login` or the AWS CLI printed, such as BCDF-GHJK")
     .option("--user <name>", "the Identity Center user who approves (default: the world's first user)")

@@ -1,7 +1,9 @@
 // `tobira sandbox sso approve CODE [--user NAME] [--deny]`: answers a device code on the running sandbox's
-// verification page, as the user would in the browser, for scripts, tests and the demo. It posts the page's
-// own form; the sandbox decides (unknown code, expired, already answered, unknown user).
+// verification page as the user would in the browser, for scripts, tests and the demo: it signs in with the
+// user's password (which the state folder's world holds), keeps the page's cookie, and posts the page's own
+// decision form. The sandbox decides (a wrong password, unknown code, expired, already answered).
 import { TobiraError } from "../errors.js";
+import { asUserError, loadSandboxLibrary } from "./sandbox-library.js";
 import { inspectSandboxProcess, resolveStateDir, sandboxPaths } from "./state-folder.js";
 
 export interface SsoApproveOptions {
@@ -15,27 +17,59 @@ interface PageAnswer {
   userCode?: string;
   status?: string;
   user?: string;
+  signedIn?: string;
   error?: string;
   message?: string;
 }
 
-/** Posts the decision to the sandbox at `endpoint`; resolves the page's JSON answer or throws its refusal. */
+async function postForm(url: string, fields: Record<string, string>, cookie?: string) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      accept: "application/json",
+      ...(cookie === undefined ? {} : { cookie }),
+    },
+    body: new URLSearchParams(fields).toString(),
+  });
+  const answer = (await response.json().catch(() => ({}))) as PageAnswer;
+  return { response, answer };
+}
+
+/** Signs in as `signIn.user` on the sandbox at `endpoint`, then allows or denies; throws the page's refusal. */
 export async function answerDeviceCode(
   endpoint: string,
   userCode: string,
-  options: { user?: string | undefined; deny?: boolean | undefined },
+  options: { signIn: { user: string; password: string }; deny?: boolean | undefined },
 ): Promise<{ userCode: string; status: string; user: string }> {
-  const form = new URLSearchParams({ user_code: userCode, decision: options.deny ? "deny" : "allow" });
-  if (options.user !== undefined) form.set("user", options.user);
-  const response = await fetch(`${endpoint}/device`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-    body: form.toString(),
+  const page = `${endpoint}/device`;
+  const signedIn = await postForm(page, {
+    action: "signin",
+    user: options.signIn.user,
+    password: options.signIn.password,
+    user_code: userCode,
   });
-  const answer = (await response.json().catch(() => ({}))) as PageAnswer;
-  if (!response.ok || answer.status === undefined) {
+  const cookie = signedIn.response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  if (!signedIn.response.ok || cookie === "") {
     throw new TobiraError(
-      `the sandbox refused the code ${userCode}: ${answer.message ?? `HTTP ${response.status}`}`,
+      `the sandbox's device page refused the sign-in as ${options.signIn.user}: ${signedIn.answer.message ?? `HTTP ${signedIn.response.status}`}`,
+      {
+        hint: "the password is the world's identityCenter.users[].password; restart the sandbox if you changed it",
+      },
+    );
+  }
+  const decided = await postForm(
+    page,
+    { user_code: userCode, decision: options.deny ? "deny" : "allow" },
+    cookie,
+  );
+  const answer = decided.answer;
+  if (!decided.response.ok || answer.status === undefined) {
+    throw new TobiraError(
+      `the sandbox refused the code ${userCode}: ${answer.message ?? `HTTP ${decided.response.status}`}`,
       {
         hint: "copy the code `tobira sso login` printed (like ABCD-EFGH); a code lasts 10 minutes and is answered once",
       },
@@ -52,7 +86,17 @@ export async function runSandboxSsoApprove(userCode: string, options: SsoApprove
       hint: `start one with \`tobira sandbox up --detach --state ${paths.stateDir}\` (or pass the --state it uses)`,
     });
   }
-  const result = await answerDeviceCode(process_.record.endpoint, userCode, options);
+  const sandbox = await loadSandboxLibrary();
+  let signIn: { user: string; password: string };
+  try {
+    signIn = sandbox.ssoSignInFor(paths.stateDir, options.user);
+  } catch (error) {
+    throw asUserError(error);
+  }
+  const result = await answerDeviceCode(process_.record.endpoint, userCode, {
+    signIn,
+    deny: options.deny,
+  });
   if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else process.stdout.write(`${result.user} ${result.status} ${result.userCode}\n`);
 }

@@ -20,6 +20,12 @@ const ssoUser = z.strictObject({
   name: storeName("a user name"),
   email: z.string().max(128).optional(),
   displayName: z.string().max(256).optional(),
+  /** What the user signs in with on the device page; absent: a random one, kept in the state folder. */
+  password: z
+    .string()
+    .min(8, "a password is at least 8 characters")
+    .max(128, "a password is at most 128 characters")
+    .optional(),
 });
 
 const ssoGroup = z.strictObject({

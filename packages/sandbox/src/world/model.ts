@@ -212,6 +212,8 @@ export interface SsoUser {
   userId: string;
   email: string;
   displayName: string;
+  /** The device page's sign-in (the world file's, or one made at random when it gives none). */
+  password: string;
   /** Names of the Identity Center groups the user is in. */
   groups: string[];
 }

@@ -24,7 +24,7 @@ async function loginApproved(demo: DemoContext, deny: boolean) {
     `(stderr) tobira: and confirm the code ${code}`,
   ]);
   demo.say(
-    `dave ${deny ? "denies" : "approves"} the request on that page (here: tobira sandbox sso approve):`,
+    `dave signs in on that page and ${deny ? "denies" : "approves"} (here: tobira sandbox sso approve):`,
   );
   const args = ["sandbox", "sso", "approve", code, "--user", "dave", "--state", demo.paths.stateDir];
   await showCli(

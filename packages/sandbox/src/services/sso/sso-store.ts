@@ -2,7 +2,7 @@
 // a user, and the access and refresh tokens it issued. Kept in state.json (a service record), so a restart
 // keeps every login, as AWS does.
 
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { SandboxState } from "../../state/sandbox-state.js";
 
 export const SSO_RECORD = "sso";
@@ -50,14 +50,30 @@ export interface SsoToken {
   revoked: boolean;
 }
 
+/** A user signed in on the device page: the SHA-256 of its cookie (never the cookie itself). */
+export interface PageSignIn {
+  cookieHash: string;
+  userName: string;
+  expiresAtMs: number;
+}
+
+/** A sign-in on the device page lasts an hour, as long as a few device codes. */
+export const PAGE_SIGN_IN_SECONDS = 3600;
+
 interface SsoRecord {
   clients: OidcClient[];
   grants: DeviceGrant[];
   tokens: SsoToken[];
+  /** Absent in state written before the page had a sign-in. */
+  pageSignIns?: PageSignIn[];
 }
 
 /** Records are dropped a day after nothing in them can be used any more. */
 const RETENTION_MS = 24 * 3600 * 1000;
+
+function hashOf(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
 
 export function randomToken(bytes: number): string {
   return randomBytes(bytes).toString("base64url");
@@ -139,6 +155,26 @@ export class SsoStore {
     return this.record.tokens.find((t) => t.refreshToken !== undefined && t.refreshToken === refreshToken);
   }
 
+  /** Signs `userName` in on the device page; resolves the cookie value the browser is to keep. */
+  addPageSignIn(userName: string): string {
+    const cookie = randomToken(32);
+    const signIns = this.record.pageSignIns ?? [];
+    signIns.push({
+      cookieHash: hashOf(cookie),
+      userName,
+      expiresAtMs: this.now + PAGE_SIGN_IN_SECONDS * 1000,
+    });
+    this.record.pageSignIns = signIns;
+    this.save();
+    return cookie;
+  }
+
+  /** The user a device page cookie signs in, while the sign-in lasts. */
+  pageSignIn(cookie: string): PageSignIn | undefined {
+    const wanted = hashOf(cookie);
+    return this.record.pageSignIns?.find((p) => p.cookieHash === wanted && p.expiresAtMs > this.now);
+  }
+
   /** Ends a sign-in: every access and refresh token of it stops working. */
   revokeSignIn(signInId: string): void {
     for (const token of this.record.tokens) if (token.signInId === signInId) token.revoked = true;
@@ -153,6 +189,8 @@ export class SsoStore {
     this.record.tokens = this.record.tokens.filter(
       (t) => Math.max(t.expiresAtMs, t.refreshExpiresAtMs) > keep,
     );
+    if (this.record.pageSignIns)
+      this.record.pageSignIns = this.record.pageSignIns.filter((p) => p.expiresAtMs > this.now);
     this.state.setServiceRecord(SSO_RECORD, this.record);
   }
 }

@@ -4,7 +4,7 @@
 // `/aws-reserved/sso.amazonaws.com/<region>/`, trusting only the instance's SAML provider, carrying the
 // set's inline policy (as `AwsSSOInlinePolicy`) and managed policies.
 
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { PolicyDocument } from "../../policy/types.js";
 import type { IdentityCenterFile } from "../identity-center-schema.js";
 import { iamArn, uniqueIdFor } from "../ids.js";
@@ -72,6 +72,8 @@ function resolveUsers(scope: ResolveScope, file: IdentityCenterFile): SsoUser[] 
       userId: `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`,
       email: user.email ?? `${user.name}@example.com`,
       displayName: user.displayName ?? user.name,
+      // No password in the file: nobody can guess one; `tobira sandbox sso approve` reads it in world.json.
+      password: user.password ?? randomBytes(18).toString("base64url"),
       groups: file.groups.filter((g) => g.members.includes(user.name)).map((g) => g.name),
     };
   });
