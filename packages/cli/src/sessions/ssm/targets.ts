@@ -127,8 +127,9 @@ async function ssmNodes(
   if (query?.kind === "managed-id" || query?.kind === "instance-id") {
     if (ids.length === 0) requests.push([{ Key: "InstanceIds", Values: [query.id] }]);
   } else if (query?.kind === "tag") {
+    // SSM refuses a tag filter beside any other ("Cannot mix tag or inventory filter with any other
+    // filter"): EC2 nodes it returns too are dropped below, where only ManagedInstance nodes are kept.
     requests.push([
-      { Key: "ResourceType", Values: ["ManagedInstance"] },
       {
         Key: query.value === "*" ? "tag-key" : `tag:${query.key}`,
         Values: [query.value === "*" ? query.key : query.value],

@@ -54,3 +54,8 @@ export function registeredNodeFields(runtime: SandboxRuntime, instance: Instance
     ...(node.lastTokenAt === undefined ? {} : { LastPingDateTime: Date.parse(node.lastTokenAt) / 1000 }),
   };
 }
+
+/** The activation a managed node registered through: its registration's, or the world file's. */
+export function activationOf(runtime: SandboxRuntime, instance: Instance): string | undefined {
+  return managedNodes(runtime)[instance.id]?.activationId ?? instance.activationId;
+}
