@@ -7,7 +7,13 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { SSMClient, TerminateSessionCommand } from "@aws-sdk/client-ssm";
+import {
+  allowedStartSessions,
+  sandboxSshLogin,
+  sessionsDialing,
+  sessionTerminator,
+  writeSshConfig,
+} from "../fixtures/sandbox-sessions.js";
 import { BUILT, type SandboxUser, startSandboxUser, tobiraBin } from "../fixtures/sandbox-user.js";
 
 const haveOpenSsh = existsSync("/usr/sbin/sshd") && existsSync("/usr/bin/ssh");
@@ -24,24 +30,13 @@ describe("tobira cp over N sessions through the sandbox", { skip, timeout }, () 
   let remoteDir: string;
   before(async () => {
     fx = await startSandboxUser({ label: "copy", keyBy: "tobira-add" });
-    const services = JSON.parse(readFileSync(join(fx.stateDir, "local-services.json"), "utf8")) as {
-      ssh: { user: string; identityFile: string; knownHostsFile: string } | null;
-    };
-    assert.ok(services.ssh && "identityFile" in services.ssh, "the sandbox offers its sshd");
+    const login = sandboxSshLogin(fx);
+    assert.ok(login, "the sandbox offers its sshd");
     // The user's ssh config as `tobira ssh-config` writes it, plus the sandbox's login.
-    const generated = await fx.tobira([
-      "ssh-config",
-      "--profile",
-      "project-a",
-      "--command",
-      `${process.execPath} ${tobiraBin}`,
-    ]);
-    assert.equal(generated.code, 0, generated.stderr);
-    sshConfig = join(fx.root, "ssh_config");
-    writeFileSync(
-      sshConfig,
-      `${generated.stdout}\nHost *\n    User ${services.ssh.user}\n    IdentityFile ${services.ssh.identityFile}\n    IdentitiesOnly yes\n    UserKnownHostsFile ${services.ssh.knownHostsFile}\n    StrictHostKeyChecking yes\n    LogLevel ERROR\n`,
-    );
+    sshConfig = await writeSshConfig(fx, login, {
+      profile: "project-a",
+      command: `${process.execPath} ${tobiraBin}`,
+    });
     // The sandbox's sshd runs on this machine: web-a's /…/remote is this folder.
     remoteDir = join(fx.root, "remote");
     mkdirSync(remoteDir);
@@ -50,12 +45,8 @@ describe("tobira cp over N sessions through the sandbox", { skip, timeout }, () 
     await fx?.close();
   });
 
-  const startSessions = () =>
-    fx.audit().filter((line) => line.action === "StartSession" && line.decision === "Allow").length;
-  const sshdDials = () =>
-    readFileSync(fx.sandbox.localServices.log.path, "utf8")
-      .split("\n")
-      .flatMap((line) => /session (\S+): connection to web-a:22 opened/.exec(line)?.slice(1) ?? []);
+  const startSessions = () => allowedStartSessions(fx);
+  const sshdDials = () => sessionsDialing(fx, "web-a:22");
   const cp = (...args: string[]) => fx.tobira(["cp", ...args, "-F", sshConfig, "--profile", "project-a"]);
   const sessionIds = (stderr: string) =>
     /Striping over \d+ session\(s\): (.+)/.exec(stderr)?.[1]?.split(", ") ?? [];
@@ -94,8 +85,7 @@ describe("tobira cp over N sessions through the sandbox", { skip, timeout }, () 
     const target = join(remoteDir, "failed");
     mkdirSync(target);
     // As `aws ssm terminate-session` would, with the role's own credentials.
-    const exported = await fx.tobira(["export", "project-a", "--format", "json"]);
-    const keys = JSON.parse(exported.stdout) as Record<string, string>;
+    const terminate = await sessionTerminator(fx, "project-a");
     const dials = sshdDials().length;
     const run = fx.spawnTobira([
       "cp",
@@ -113,17 +103,7 @@ describe("tobira cp over N sessions through the sandbox", { skip, timeout }, () 
     // Once the third session carries its part to sshd (the probe rides the first), it is ended under it.
     while (!sshdDials().slice(dials).includes(ids[2]!))
       await new Promise((resolve) => setTimeout(resolve, 50));
-    const ssm = new SSMClient({
-      region: "ap-northeast-1",
-      endpoint: fx.sandbox.endpoint,
-      credentials: {
-        accessKeyId: keys.AWS_ACCESS_KEY_ID!,
-        secretAccessKey: keys.AWS_SECRET_ACCESS_KEY!,
-        sessionToken: keys.AWS_SESSION_TOKEN!,
-      },
-    });
-    await ssm.send(new TerminateSessionCommand({ SessionId: ids[2] }));
-    ssm.destroy();
+    await terminate(ids[2]!);
     const code = await run.exited;
     assert.notEqual(code, 0);
     const stderr = run.stderr();

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { DescribeInstanceInformationCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { sandboxSshLogin } from "../fixtures/sandbox-sessions.js";
 import { BUILT, runToEnd, type SandboxUser, startSandboxUser, tobiraBin } from "../fixtures/sandbox-user.js";
 import { hybridAdmin, newActivation, REGION, registerArgs, registerNode } from "./hybrid-fixture.js";
 
@@ -139,8 +140,8 @@ describe("tobira sandbox node", { skip: !BUILT && "run `npm run build` first" },
       await run.exited;
     }
     if (!haveOpenSsh) return;
-    const services = JSON.parse(readFileSync(join(fx.stateDir, "local-services.json"), "utf8"));
-    const ssh = services.ssh as { user: string; identityFile: string; knownHostsFile: string };
+    const ssh = sandboxSshLogin(fx);
+    assert.ok(ssh, "the sandbox offers its sshd");
     const proxy = `${process.execPath} ${tobiraBin} ssh-proxy %h %p --profile project-a`;
     const options = [
       `ProxyCommand=${proxy}`,

@@ -2,10 +2,9 @@
 // parallel downloads spread one per session (the agent's services log says which session dialed what), every
 // byte intact, and one session ended from outside reported by name while the others keep the port serving.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import { SSMClient, TerminateSessionCommand } from "@aws-sdk/client-ssm";
 import { download, fileIndex } from "../fixtures/port-clients.mjs";
+import { allowedStartSessions, sessionsDialing, sessionTerminator } from "../fixtures/sandbox-sessions.js";
 import { BUILT, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
 
 const skip = !BUILT && "run `npm run build` first";
@@ -27,13 +26,9 @@ describe("tobira port --sessions N through the sandbox", { skip, timeout }, () =
     await fx?.close();
   });
 
-  const startSessions = () =>
-    fx.audit().filter((line) => line.action === "StartSession" && line.decision === "Allow").length;
+  const startSessions = () => allowedStartSessions(fx);
   /** Session ids the agent dialed web-a:80 for, one entry per connection, from the sandbox's services log. */
-  const dialsBySession = () =>
-    readFileSync(fx.sandbox.localServices.log.path, "utf8")
-      .split("\n")
-      .flatMap((line) => /session (\S+): connection to web-a:80 opened/.exec(line)?.slice(1) ?? []);
+  const dialsBySession = () => sessionsDialing(fx, "web-a:80");
 
   test("--sessions 4: four sessions, four parallel 1 MiB downloads one per session, each intact", async () => {
     const before = startSessions();
@@ -80,20 +75,7 @@ describe("tobira port --sessions N through the sandbox", { skip, timeout }, () =
     const ids = [...run.stdout().matchAll(/Starting session with SessionId: (\S+)/g)].map((m) => m[1]!);
     assert.equal(ids.length, 3);
     // As `aws ssm terminate-session` would, with the role's own credentials.
-    const exported = await fx.tobira(["export", "project-a", "--format", "json"]);
-    assert.equal(exported.code, 0, exported.stderr);
-    const keys = JSON.parse(exported.stdout) as Record<string, string>;
-    const ssm = new SSMClient({
-      region: "ap-northeast-1",
-      endpoint: fx.sandbox.endpoint,
-      credentials: {
-        accessKeyId: keys.AWS_ACCESS_KEY_ID!,
-        secretAccessKey: keys.AWS_SECRET_ACCESS_KEY!,
-        sessionToken: keys.AWS_SESSION_TOKEN!,
-      },
-    });
-    await ssm.send(new TerminateSessionCommand({ SessionId: ids[1] }));
-    ssm.destroy();
+    await (await sessionTerminator(fx, "project-a"))(ids[1]!);
     await run.waitFor(
       new RegExp(`session ${ids[1]} \\(2 of 3\\) of port ${ports[0]} was ended by the service`),
     );

@@ -6,6 +6,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { sandboxSshLogin, writeSshConfig } from "../fixtures/sandbox-sessions.js";
 import { BUILT, runToEnd, type SandboxUser, startSandboxUser, tobiraBin } from "../fixtures/sandbox-user.js";
 
 const haveOpenSsh = existsSync("/usr/sbin/sshd") && existsSync("/usr/bin/ssh") && existsSync("/usr/bin/scp");
@@ -28,18 +29,14 @@ describe("ssh and scp through tobira ssh-proxy", { skip, timeout }, () => {
   let user: string;
   before(async () => {
     fx = await startSandboxUser({ label: "ssh", keyBy: "tobira-add" });
-    const services = JSON.parse(readFileSync(join(fx.stateDir, "local-services.json"), "utf8")) as {
-      ssh: { user: string; identityFile: string; knownHostsFile: string } | null;
-    };
-    assert.ok(services.ssh && "identityFile" in services.ssh, "the sandbox offers its sshd");
-    user = services.ssh.user;
-    const generated = await fx.tobira(["ssh-config", "--profile", "project-a", "--command", tobiraCommand]);
-    assert.equal(generated.code, 0, generated.stderr);
-    sshConfig = join(fx.root, "ssh_config");
-    writeFileSync(
-      sshConfig,
-      `${generated.stdout}\nHost *\n    User ${user}\n    IdentityFile ${services.ssh.identityFile}\n    IdentitiesOnly yes\n    UserKnownHostsFile ${services.ssh.knownHostsFile}\n    StrictHostKeyChecking yes\n    BatchMode yes\n    LogLevel ERROR\n`,
-    );
+    const login = sandboxSshLogin(fx);
+    assert.ok(login, "the sandbox offers its sshd");
+    user = login.user;
+    sshConfig = await writeSshConfig(fx, login, {
+      profile: "project-a",
+      command: tobiraCommand,
+      extra: ["BatchMode yes"],
+    });
   });
   after(async () => {
     await fx?.close();
