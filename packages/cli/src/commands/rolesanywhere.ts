@@ -1,8 +1,10 @@
 // `tobira rolesanywhere credential-process | serve | update`: role credentials for an X.509 certificate
 // through IAM Roles Anywhere, as AWS's aws_signing_helper gives them; rolesanywhere/ runs each, loaded only
 // when it runs. The certificate and ARNs come from flags, or from a config profile's tobira_rolesanywhere_* keys.
+// `store-passphrase | forget-passphrase` keep an encrypted key's passphrase in the vault.
 import type { Command } from "commander";
 import type { IdentityFlags } from "../rolesanywhere/identity-flags.js";
+import { backendOption } from "../vault/backend-option.js";
 
 function addIdentityFlags(command: Command): Command {
   return command
@@ -10,6 +12,10 @@ function addIdentityFlags(command: Command): Command {
     .option(
       "--private-key <file>",
       "its private key: RSA or EC, PEM or PKCS#8 (encrypted: passphrase from $TOBIRA_ROLESANYWHERE_KEY_PASSPHRASE(_FILE) or the terminal)",
+    )
+    .option(
+      "--passphrase-source <source>",
+      "environment (the variables, then the terminal; the default) or vault (`rolesanywhere store-passphrase`)",
     )
     .option("--intermediates <file>", "PEM bundle of intermediate CA certificates, sent with the certificate")
     .option("--trust-anchor-arn <arn>", "the trust anchor (its region is the default region)")
@@ -97,5 +103,39 @@ not read the private key. \`tobira clear\` drops them.`,
     .action(async (flags: IdentityFlags & { credentialsProfile?: string; once?: boolean }) => {
       const { runRolesAnywhereUpdate } = await import("../rolesanywhere/update-run.js");
       await runRolesAnywhereUpdate(flags);
+    });
+  type PassphraseFlags = import("../rolesanywhere/store-passphrase-run.js").PassphraseFlags;
+  group
+    .command("store-passphrase")
+    .description("keep an encrypted private key's passphrase in the vault, for --passphrase-source vault")
+    .requiredOption("--private-key <file>", "the encrypted key (PKCS#8 PEM or DER) whose passphrase this is")
+    .option("--env", "take it from $TOBIRA_ROLESANYWHERE_KEY_PASSPHRASE instead of asking")
+    .option("--force", "replace a passphrase already stored for this key")
+    .option("--json", "print a JSON report on stdout")
+    .addOption(backendOption())
+    .addHelpText(
+      "after",
+      `
+The passphrase is asked on the terminal without echo (never taken from the command line) and must decrypt the
+key. It is stored under the key file's SHA-256, so it follows the key, not its path; after re-encrypting or
+replacing the key, store it again.
+
+Example:
+  $ tobira rolesanywhere store-passphrase --private-key /etc/pki/server.key
+  $ tobira rolesanywhere credential-process --profile lab-server --passphrase-source vault`,
+    )
+    .action(async (flags: PassphraseFlags) => {
+      const { runStorePassphrase } = await import("../rolesanywhere/store-passphrase-run.js");
+      await runStorePassphrase(flags);
+    });
+  group
+    .command("forget-passphrase")
+    .description("remove an encrypted private key's passphrase from the vault")
+    .requiredOption("--private-key <file>", "the encrypted key whose passphrase to remove")
+    .option("--json", "print a JSON report on stdout")
+    .addOption(backendOption())
+    .action(async (flags: PassphraseFlags) => {
+      const { runForgetPassphrase } = await import("../rolesanywhere/store-passphrase-run.js");
+      await runForgetPassphrase(flags);
     });
 }

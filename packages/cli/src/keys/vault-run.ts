@@ -22,6 +22,6 @@ export async function runVaultMigrate(options: {
   const to = await openBackend(options.to);
   const moved = await migrateVault(from, to, { overwrite: options.overwrite });
   process.stdout.write(
-    `Moved ${plural(moved.keys, "key")} from the ${from.location} to the ${to.location}.\n`,
+    `Moved ${plural(moved.keys, "key")}${moved.secrets > 0 ? ` and ${plural(moved.secrets, "stored secret")}` : ""} from the ${from.location} to the ${to.location}.\n`,
   );
 }

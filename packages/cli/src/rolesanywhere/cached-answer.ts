@@ -21,6 +21,7 @@ export const FLAG_WORDS: Record<string, string> = {
   "--role-session-name": "role_session_name",
   "--region": "region",
   "--endpoint": "endpoint",
+  "--passphrase-source": "passphrase_source",
 };
 
 /** The settings the words give, as commander would read them (last one wins), or undefined for anything else. */

@@ -12,4 +12,5 @@ export interface IdentityFlags {
   region?: string;
   endpoint?: string;
   profile?: string;
+  passphraseSource?: string;
 }

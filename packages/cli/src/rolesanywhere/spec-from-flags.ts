@@ -18,6 +18,7 @@ export const FLAG_SETTINGS: [keyof IdentityFlags, string][] = [
   ["roleSessionName", "role_session_name"],
   ["region", "region"],
   ["endpoint", "endpoint"],
+  ["passphraseSource", "passphrase_source"],
 ];
 
 const REQUIRED: [keyof IdentityFlags, string][] = [

@@ -1,4 +1,5 @@
-// The encrypted-file backend: every long-term key, profile names included, sealed in one AES-256-GCM file.
+// The encrypted-file backend: every long-term key and stored secret, names included, sealed in one AES-256-GCM
+// file.
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { removeLeftoverTempFiles, writeFileAtomically } from "../files/atomic-write.js";
@@ -20,9 +21,9 @@ import {
   type VaultKey,
 } from "./key-derivation.js";
 import type { PassphraseSource } from "./passphrase-source.js";
-import type { LongTermKey, LongTermKeyStore, Vault } from "./vault.js";
+import type { LongTermKey, LongTermKeyStore, SecretStore, StoredSecret, Vault } from "./vault.js";
 import { VaultDamagedError, VaultPassphraseError, vaultLockOptions } from "./vault-errors.js";
-import { readItemMap, readLongTermKey } from "./vault-records.js";
+import { readItemMap, readLongTermKey, readStoredSecret } from "./vault-records.js";
 
 export interface FileVaultOptions {
   path: string;
@@ -37,6 +38,7 @@ export interface FileVaultOptions {
 
 interface Contents {
   keys: Map<string, LongTermKey>;
+  secrets: Map<string, StoredSecret>;
 }
 
 /** What was read from disk: the items, and the header and key to write them back with (absent: no file yet). */
@@ -52,23 +54,37 @@ const CONTENTS_FORMAT = 1;
 const PAUSE_HOOK = "TOBIRA_TEST_PAUSE_BEFORE_VAULT_RENAME";
 
 function encodeContents(contents: Contents): Buffer {
-  const document = { format: CONTENTS_FORMAT, keys: Object.fromEntries(contents.keys) };
+  const document = {
+    format: CONTENTS_FORMAT,
+    keys: Object.fromEntries(contents.keys),
+    secrets: Object.fromEntries(contents.secrets),
+  };
   return Buffer.from(JSON.stringify(document), "utf8");
 }
 
 function decodeContents(body: Buffer): Contents {
   // Files written before sessions moved to the session cache also hold a `sessions` object: it is ignored
   // (temporary credentials, long expired by now) and gone after the next write.
-  const document = JSON.parse(body.toString("utf8")) as { format?: unknown; keys?: unknown };
+  // Files written before secrets were kept have no `secrets`: none.
+  const document = JSON.parse(body.toString("utf8")) as {
+    format?: unknown;
+    keys?: unknown;
+    secrets?: unknown;
+  };
   if (document.format !== CONTENTS_FORMAT)
     throw new Error(`unknown contents format ${String(document.format)}`);
-  return { keys: readItemMap(document.keys, "keys", readLongTermKey) };
+  return {
+    keys: readItemMap(document.keys, "keys", readLongTermKey),
+    secrets:
+      document.secrets === undefined ? new Map() : readItemMap(document.secrets, "secrets", readStoredSecret),
+  };
 }
 
 export class FileVault implements Vault {
   readonly backend = "file" as const;
   readonly location: string;
   readonly keys: LongTermKeyStore;
+  readonly secrets: SecretStore;
   /** A key made for a file that does not exist yet, so the passphrase is asked before the lock is taken. */
   private newFileSealing: { header: VaultHeader; key: VaultKey } | undefined;
 
@@ -84,6 +100,16 @@ export class FileVault implements Vault {
       remove: (profile) => this.update((contents) => contents.keys.delete(profile)),
       list: async () => [...(await this.load()).contents.keys.keys()].sort(),
     };
+    this.secrets = {
+      get: async (name) => (await this.load()).contents.secrets.get(name),
+      set: (name, secret) =>
+        this.update((contents) => {
+          contents.secrets.set(name, secret);
+          return true;
+        }).then(() => undefined),
+      remove: (name) => this.update((contents) => contents.secrets.delete(name)),
+      list: async () => [...(await this.load()).contents.secrets.keys()].sort(),
+    };
   }
 
   /** Reads and decrypts the whole file, without the lock: renames are atomic, so a reader sees one version. */
@@ -93,7 +119,8 @@ export class FileVault implements Vault {
     try {
       bytes = await readFile(path);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { contents: { keys: new Map() } };
+      if ((error as NodeJS.ErrnoException).code === "ENOENT")
+        return { contents: { keys: new Map(), secrets: new Map() } };
       throw error;
     }
     const damaged = (error: unknown) =>

@@ -13,7 +13,14 @@ export {
   requestedBackend,
 } from "./open-vault.js";
 export { fixedPassphrase, type PassphraseSource, passphraseFromEnvironment } from "./passphrase-source.js";
-export type { BackendName, LongTermKey, LongTermKeyStore, Vault } from "./vault.js";
+export type {
+  BackendName,
+  LongTermKey,
+  LongTermKeyStore,
+  SecretStore,
+  StoredSecret,
+  Vault,
+} from "./vault.js";
 export {
   KeyringItemDamagedError,
   KeyringUnavailableError,

@@ -1,12 +1,13 @@
-// The OS-keyring backend: one keyring item per long-term key under service "tobira", plus an index item,
+// The OS-keyring backend: one keyring item per long-term key or stored secret under service "tobira", plus an
+// index item,
 // because a keyring cannot list its items without reading every secret.
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { AsyncEntry } from "@napi-rs/keyring";
 import { withCrossProcessLock } from "../files/cross-process-lock.js";
-import type { LongTermKeyStore, Vault } from "./vault.js";
+import type { LongTermKeyStore, SecretStore, Vault } from "./vault.js";
 import { KeyringItemDamagedError, KeyringUnavailableError, vaultLockOptions } from "./vault-errors.js";
-import { readLongTermKey } from "./vault-records.js";
+import { readLongTermKey, readStoredSecret } from "./vault-records.js";
 
 export const KEYRING_SERVICE = "tobira";
 const INDEX_ACCOUNT = "index";
@@ -15,6 +16,10 @@ const INDEX_FORMAT = 1;
 /** Keyring account names: the index, and one per key. */
 export function keyAccount(profile: string): string {
   return `key:${profile}`;
+}
+/** Keyring account of a stored secret. */
+export function secretAccount(name: string): string {
+  return `secret:${name}`;
 }
 /** Accounts of sessions that tobira kept in the keyring before they moved to the session cache. */
 function legacySessionAccount(cacheKey: string): string {
@@ -25,6 +30,7 @@ type EntryConstructor = typeof AsyncEntry;
 
 interface KeyringIndex {
   keys: Set<string>;
+  secrets: Set<string>;
   /** Cache keys of sessions an older tobira stored here; their items are erased at the next index write. */
   legacySessions: string[];
 }
@@ -47,6 +53,7 @@ export class KeyringVault implements Vault {
   readonly backend = "keyring" as const;
   readonly location: string;
   readonly keys: LongTermKeyStore;
+  readonly secrets: SecretStore;
   private readonly service: string;
 
   constructor(private readonly options: KeyringVaultOptions) {
@@ -75,6 +82,29 @@ export class KeyringVault implements Vault {
         }),
       list: async () => [...(await this.readIndex()).keys].sort(),
     };
+    this.secrets = {
+      get: async (name) => {
+        const value = await this.readItem(secretAccount(name));
+        return value === undefined
+          ? undefined
+          : this.checked(secretAccount(name), () => readStoredSecret(value));
+      },
+      set: (name, secret) =>
+        this.locked(async () => {
+          await this.writeItem(secretAccount(name), secret);
+          await this.changeIndex((index) => index.secrets.add(name));
+        }),
+      remove: (name) =>
+        this.locked(async () => {
+          const erased = await this.eraseItem(secretAccount(name));
+          let listed = false;
+          await this.changeIndex((index) => {
+            listed = index.secrets.delete(name);
+          });
+          return erased || listed;
+        }),
+      list: async () => [...(await this.readIndex()).secrets].sort(),
+    };
   }
 
   /** True when tobira has written to this keyring before (used to pick a default backend). */
@@ -84,9 +114,9 @@ export class KeyringVault implements Vault {
 
   async readIndex(): Promise<KeyringIndex> {
     const value = await this.readItem(INDEX_ACCOUNT);
-    if (value === undefined) return { keys: new Set(), legacySessions: [] };
+    if (value === undefined) return { keys: new Set(), secrets: new Set(), legacySessions: [] };
     return this.checked(INDEX_ACCOUNT, () => {
-      const document = value as { format?: unknown; keys?: unknown; sessions?: unknown };
+      const document = value as { format?: unknown; keys?: unknown; secrets?: unknown; sessions?: unknown };
       if (document.format !== INDEX_FORMAT)
         throw new Error(`unknown index format ${String(document.format)}`);
       if (!Array.isArray(document.keys) || !document.keys.every((name) => typeof name === "string")) {
@@ -97,7 +127,12 @@ export class KeyringVault implements Vault {
             .map((info: { cacheKey?: unknown }) => info?.cacheKey)
             .filter((cacheKey): cacheKey is string => typeof cacheKey === "string")
         : [];
-      return { keys: new Set(document.keys as string[]), legacySessions };
+      // Indexes written before secrets were kept have no `secrets` list.
+      const secrets = document.secrets ?? [];
+      if (!Array.isArray(secrets) || !secrets.every((name) => typeof name === "string")) {
+        throw new Error("its secret list is not a list of names");
+      }
+      return { keys: new Set(document.keys as string[]), secrets: new Set(secrets), legacySessions };
     });
   }
 
@@ -106,7 +141,11 @@ export class KeyringVault implements Vault {
     mutate(index);
     // Items first, index last: an interruption leaves listed-but-missing items, never unlisted secrets.
     for (const cacheKey of index.legacySessions) await this.eraseItem(legacySessionAccount(cacheKey));
-    await this.writeItem(INDEX_ACCOUNT, { format: INDEX_FORMAT, keys: [...index.keys].sort() });
+    await this.writeItem(INDEX_ACCOUNT, {
+      format: INDEX_FORMAT,
+      keys: [...index.keys].sort(),
+      secrets: [...index.secrets].sort(),
+    });
   }
 
   private async locked<T>(work: () => Promise<T>): Promise<T> {

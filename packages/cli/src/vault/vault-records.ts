@@ -1,5 +1,5 @@
 // Checks the shape of stored items (long-term keys) read back from a backend.
-import type { LongTermKey } from "./vault.js";
+import type { LongTermKey, StoredSecret } from "./vault.js";
 
 type Record_ = { [key: string]: unknown };
 
@@ -31,6 +31,18 @@ export function readLongTermKey(value: unknown): LongTermKey {
   const userName = optionalString(value, "userName");
   if (userName !== undefined) key.userName = userName;
   return key;
+}
+
+/** Copies only the known fields of a stored secret. */
+export function readStoredSecret(value: unknown): StoredSecret {
+  if (!isObject(value)) throw new Error("a stored secret is not an object");
+  const secret: StoredSecret = {
+    secret: requiredString(value, "secret"),
+    addedAt: requiredString(value, "addedAt"),
+  };
+  const label = optionalString(value, "label");
+  if (label !== undefined) secret.label = label;
+  return secret;
 }
 
 /** Reads a JSON object of items (name → item) into a Map, so names like "__proto__" stay plain keys. */

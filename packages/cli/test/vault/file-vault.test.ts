@@ -69,6 +69,26 @@ describe("file vault", () => {
     assert.deepEqual(await reopened.keys.list(), ["bob"]);
   });
 
+  it("keeps stored secrets beside the keys, each readable only through the passphrase", async () => {
+    const vault = vaultWith();
+    const secret = {
+      secret: "key passphrase",
+      addedAt: "2026-01-01T00:00:00.000Z",
+      label: "passphrase of k",
+    };
+    await vault.keys.set("alice", sampleKey());
+    await vault.secrets.set("rolesanywhere-key:abc", secret);
+    forgetDerivedKeys();
+    const reopened = vaultWith();
+    assert.deepEqual(await reopened.secrets.list(), ["rolesanywhere-key:abc"]);
+    assert.deepEqual(await reopened.secrets.get("rolesanywhere-key:abc"), secret);
+    assert.deepEqual(await reopened.keys.list(), ["alice"]);
+    assert.equal(await reopened.secrets.remove("rolesanywhere-key:abc"), true);
+    assert.equal(await reopened.secrets.remove("rolesanywhere-key:abc"), false);
+    assert.deepEqual(await reopened.secrets.list(), []);
+    assert.deepEqual(await reopened.keys.list(), ["alice"]);
+  });
+
   it("opens a format-1 file that still holds sessions, ignores them, and drops them at the next write", async () => {
     // What a tobira that kept sessions in the vault wrote: the same header, a body with a `sessions` object.
     const passphrase = "correct horse battery staple";
@@ -99,7 +119,7 @@ describe("file vault", () => {
         .toString("utf8")
         .trimEnd(),
     );
-    assert.deepEqual(Object.keys(rewritten).sort(), ["format", "keys"]);
+    assert.deepEqual(Object.keys(rewritten).sort(), ["format", "keys", "secrets"]);
   });
 
   it("keeps profile names that look like object internals as plain names", async () => {

@@ -106,6 +106,18 @@ describe("keyring vault (real Secret Service)", { skip }, () => {
     assert.deepEqual(await accountsInService(), ["index", `key:${SECRET_PROFILE}`]);
   });
 
+  it("keeps a stored secret as one item of its own, listed in the index", async () => {
+    const vault = await openTestKeyring();
+    const secret = { secret: "key passphrase", addedAt: "2026-01-01T00:00:00.000Z" };
+    await vault.secrets.set("rolesanywhere-key:abc", secret);
+    assert.deepEqual(await accountsInService(), ["index", "secret:rolesanywhere-key:abc"]);
+    const reopened = await openTestKeyring();
+    assert.deepEqual(await reopened.secrets.list(), ["rolesanywhere-key:abc"]);
+    assert.deepEqual(await reopened.secrets.get("rolesanywhere-key:abc"), secret);
+    assert.equal(await reopened.secrets.remove("rolesanywhere-key:abc"), true);
+    assert.deepEqual(await accountsInService(), ["index"]);
+  });
+
   it("reads an index that still lists sessions and erases those items at the next write", async () => {
     // What a tobira that kept sessions in the keyring left: a session item and an index naming it.
     const { AsyncEntry } = await import("@napi-rs/keyring");
@@ -145,12 +157,17 @@ describe("keyring vault (real Secret Service)", { skip }, () => {
     const file = fileVault();
     await file.keys.set("alice", sampleKey());
     await file.keys.set("bob", sampleKey({ accessKeyId: "AKIABOBBOBBOBBOBBOB1" }));
+    const secret = { secret: "key passphrase", addedAt: "2026-01-01T00:00:00.000Z" };
+    await file.secrets.set("rolesanywhere-key:abc", secret);
     const keyring = await openTestKeyring();
-    assert.deepEqual(await migrateVault(file, keyring), { keys: 2 });
+    assert.deepEqual(await migrateVault(file, keyring), { keys: 2, secrets: 1 });
     assert.deepEqual(await keyring.keys.list(), ["alice", "bob"]);
+    assert.deepEqual(await keyring.secrets.get("rolesanywhere-key:abc"), secret);
     assert.deepEqual(await file.keys.list(), []);
+    assert.deepEqual(await file.secrets.list(), []);
 
-    assert.deepEqual(await migrateVault(keyring, file), { keys: 2 });
+    assert.deepEqual(await migrateVault(keyring, file), { keys: 2, secrets: 1 });
+    assert.deepEqual(await file.secrets.get("rolesanywhere-key:abc"), secret);
     assert.deepEqual(await file.keys.get("bob"), sampleKey({ accessKeyId: "AKIABOBBOBBOBBOBBOB1" }));
     assert.deepEqual(await keyring.keys.list(), []);
     assert.deepEqual(await accountsInService(), ["index"]);

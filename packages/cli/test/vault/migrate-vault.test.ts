@@ -26,6 +26,7 @@ function faulty(inner: Vault, fault: { onSet?: (n: number) => boolean; corruptGe
   return {
     backend: inner.backend,
     location: inner.location,
+    secrets: inner.secrets,
     keys: {
       list: () => inner.keys.list(),
       remove: (profile) => inner.keys.remove(profile),
@@ -54,14 +55,22 @@ beforeEach(async () => {
 afterEach(() => folder.remove());
 
 describe("vault migration", () => {
-  it("moves every key, then empties the source", async () => {
+  it("moves every key and stored secret, then empties the source", async () => {
     const from = fileVault("a");
     const to = fileVault("b");
     await seed(from);
-    assert.deepEqual(await migrateVault(from, to), { keys: 2 });
+    const secret = {
+      secret: "key passphrase",
+      addedAt: "2026-01-01T00:00:00.000Z",
+      label: "passphrase of k",
+    };
+    await from.secrets.set("rolesanywhere-key:abc", secret);
+    assert.deepEqual(await migrateVault(from, to), { keys: 2, secrets: 1 });
     assert.deepEqual(await to.keys.list(), ["alice", "bob"]);
     assert.deepEqual(await to.keys.get("bob"), sampleKey({ accessKeyId: "AKIABOBBOBBOBBOBBOB1" }));
+    assert.deepEqual(await to.secrets.get("rolesanywhere-key:abc"), secret);
     assert.deepEqual(await from.keys.list(), []);
+    assert.deepEqual(await from.secrets.list(), []);
   });
 
   it("leaves the source whole when a write into the destination fails half-way", async () => {

@@ -1,12 +1,14 @@
 // Reads the certificate, its intermediates and the private key a Roles Anywhere session is signed with:
 // PEM or DER certificates; RSA and EC keys as PKCS#1/SEC1 PEM, PKCS#8 PEM or DER, and encrypted PKCS#8.
 // The passphrase of an encrypted key never comes from argv: TOBIRA_ROLESANYWHERE_KEY_PASSPHRASE, a file named
-// by TOBIRA_ROLESANYWHERE_KEY_PASSPHRASE_FILE, or the terminal (/dev/tty).
+// by TOBIRA_ROLESANYWHERE_KEY_PASSPHRASE_FILE, or the terminal (/dev/tty) — or, with passphrase source
+// `vault`, tobira's vault, where `tobira rolesanywhere store-passphrase` put it under the key file's SHA-256.
 
-import { createPrivateKey, createPublicKey, type KeyObject, X509Certificate } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, type KeyObject, X509Certificate } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { ConfigError, UsageError } from "../../errors.js";
 import { askOnTerminal } from "../../terminal/index.js";
+import type { PassphraseSource } from "./key-passphrase-source.js";
 import type { X509Identity } from "./x509-signer.js";
 
 export const PASSPHRASE_VARIABLE = "TOBIRA_ROLESANYWHERE_KEY_PASSPHRASE";
@@ -16,9 +18,16 @@ export interface KeyFiles {
   certificate: string;
   privateKey: string;
   intermediates?: string | undefined;
+  /** Default "environment". */
+  passphraseSource?: PassphraseSource | undefined;
 }
 
-async function readBytes(path: string, what: string): Promise<Buffer> {
+/** The vault's name for the passphrase of the key file with these bytes: follows the key, not its path. */
+export function vaultPassphraseName(keyBytes: Buffer): string {
+  return `rolesanywhere-key:${createHash("sha256").update(keyBytes).digest("hex")}`;
+}
+
+export async function readBytes(path: string, what: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (error) {
@@ -43,7 +52,7 @@ function certificatesOf(bytes: Buffer, path: string): X509Certificate[] {
   }
 }
 
-function isEncrypted(bytes: Buffer): boolean {
+export function isEncrypted(bytes: Buffer): boolean {
   const text = bytes.toString("latin1");
   return text.includes("BEGIN ENCRYPTED PRIVATE KEY") || text.includes("Proc-Type: 4,ENCRYPTED");
 }
@@ -61,7 +70,23 @@ async function passphrase(env: NodeJS.ProcessEnv, keyPath: string): Promise<stri
   });
 }
 
-function parseKey(bytes: Buffer, secret: string | undefined, path: string): KeyObject {
+async function passphraseFromVault(
+  env: NodeJS.ProcessEnv,
+  keyPath: string,
+  keyBytes: Buffer,
+): Promise<string> {
+  const { openVault } = await import("../../vault/open-vault.js");
+  const vault = await openVault({ env });
+  const stored = await vault.secrets.get(vaultPassphraseName(keyBytes));
+  if (stored === undefined) {
+    throw new ConfigError(`the ${vault.location} holds no passphrase for the private key ${keyPath}`, {
+      hint: `store it with \`tobira rolesanywhere store-passphrase --private-key ${keyPath}\` (again after the key file changes)`,
+    });
+  }
+  return stored.secret;
+}
+
+export function parseKey(bytes: Buffer, secret: string | undefined, path: string): KeyObject {
   const pem = bytes.toString("latin1").includes("-----BEGIN");
   try {
     if (pem) return createPrivateKey(secret === undefined ? bytes : { key: bytes, passphrase: secret });
@@ -95,7 +120,11 @@ export async function readIdentity(files: KeyFiles, env: NodeJS.ProcessEnv): Pro
     ? certificatesOf(await readBytes(files.intermediates, "intermediates bundle"), files.intermediates)
     : [];
   const keyBytes = await readBytes(files.privateKey, "private key");
-  const secret = isEncrypted(keyBytes) ? await passphrase(env, files.privateKey) : undefined;
+  const secret = !isEncrypted(keyBytes)
+    ? undefined
+    : files.passphraseSource === "vault"
+      ? await passphraseFromVault(env, files.privateKey, keyBytes)
+      : await passphrase(env, files.privateKey);
   const privateKey = parseKey(keyBytes, secret, files.privateKey);
   if (privateKey.asymmetricKeyType !== "rsa" && privateKey.asymmetricKeyType !== "ec") {
     throw new ConfigError(

@@ -1,11 +1,12 @@
 // A config profile's tobira_rolesanywhere_* keys as a Roles Anywhere spec: the same settings as the command
 // line's flags, key by key (certificate, private_key, intermediates, trust_anchor_arn, profile_arn, role_arn,
 // session_duration, role_session_name, region, endpoint — the last two default to the profile's own
-// region and endpoint_url). `~/` in a path is the home folder.
+// region and endpoint_url — and passphrase_source, environment or vault). `~/` in a path is the home folder.
 
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "../../errors.js";
+import { PASSPHRASE_SOURCES, type PassphraseSource } from "./key-passphrase-source.js";
 import type { RolesAnywhereSpec } from "./session-target.js";
 
 const REQUIRED = ["certificate", "private_key", "trust_anchor_arn", "profile_arn", "role_arn"] as const;
@@ -35,8 +36,15 @@ export function specFromSettings(
       `profile "${profile}": tobira_rolesanywhere_session_duration = ${duration} is not a whole number of seconds`,
     );
   }
+  const source = settings.passphrase_source;
+  if (source !== undefined && !(PASSPHRASE_SOURCES as readonly string[]).includes(source)) {
+    throw new ConfigError(
+      `profile "${profile}": tobira_rolesanywhere_passphrase_source = ${source} is neither environment nor vault`,
+    );
+  }
   return {
     files: {
+      passphraseSource: source as PassphraseSource | undefined,
       certificate: path(settings.certificate, env)!,
       privateKey: path(settings.private_key, env)!,
       intermediates: path(settings.intermediates, env),
