@@ -13,7 +13,7 @@ export function trustAnchorView(anchor: TrustAnchor): Record<string, unknown> {
       sourceData: { x509CertificateData: anchor.certificateBundle },
     },
     createdAt: anchor.createdAt,
-    updatedAt: anchor.createdAt,
+    updatedAt: anchor.updatedAt ?? anchor.createdAt,
   };
 }
 
@@ -31,7 +31,7 @@ export function profileView(profile: RaProfile): Record<string, unknown> {
     requireInstanceProperties: false,
     createdBy: `arn:aws:iam::${profile.account}:root`,
     createdAt: profile.createdAt,
-    updatedAt: profile.createdAt,
+    updatedAt: profile.updatedAt ?? profile.createdAt,
   };
 }
 
@@ -44,6 +44,6 @@ export function crlView(crl: RaCrl): Record<string, unknown> {
     trustAnchorArn: crl.trustAnchorArn,
     crlData: crl.crlDer,
     createdAt: crl.createdAt,
-    updatedAt: crl.createdAt,
+    updatedAt: crl.updatedAt ?? crl.createdAt,
   };
 }

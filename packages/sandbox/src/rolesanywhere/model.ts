@@ -15,6 +15,8 @@ export interface TrustAnchor {
   /** The CA bundle: one or more PEM certificates, as `x509CertificateData` holds them. */
   certificateBundle: string;
   createdAt: string;
+  /** Set by the control plane's Update, Enable and Disable calls; absent = createdAt. */
+  updatedAt?: string | undefined;
 }
 
 export interface RaProfile {
@@ -34,6 +36,8 @@ export interface RaProfile {
   /** Whether a caller may choose its role session name. */
   acceptRoleSessionName: boolean;
   createdAt: string;
+  /** Set by the control plane's Update, Enable and Disable calls; absent = createdAt. */
+  updatedAt?: string | undefined;
 }
 
 export interface RaCrl {
@@ -48,6 +52,8 @@ export interface RaCrl {
   /** The CRL's DER, base64. */
   crlDer: string;
   createdAt: string;
+  /** Set by the control plane's Update, Enable and Disable calls; absent = createdAt. */
+  updatedAt?: string | undefined;
 }
 
 export interface RolesAnywhereWorld {
