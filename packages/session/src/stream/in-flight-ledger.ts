@@ -24,6 +24,10 @@ export interface InFlightMessage {
 export interface AckOutcome {
   /** Round trip of a message sent once; none for a resent one, whose ack is ambiguous (Karn). */
   rttSampleMs: number | undefined;
+  /** The acked message had been sent only once: its ack proves that sending, not a resend, got through. */
+  original: boolean;
+  /** The acked message had been resent by a timeout. */
+  timedOut: boolean;
   lost: InFlightMessage[];
 }
 
@@ -84,14 +88,20 @@ export class InFlightLedger {
       // Declared once per send: more evidence for a message already queued again changes nothing.
       if (entry.evidence === evidenceAcks) lost.push(entry);
     }
-    return { rttSampleMs: acked.resends === 0 ? now - acked.firstSent : undefined, lost };
+    const original = acked.resends === 0;
+    return {
+      rttSampleMs: original ? now - acked.firstSent : undefined,
+      original,
+      timedOut: acked.timeouts > 0,
+      lost,
+    };
   }
 
   /** When the earliest timeout of `candidates` falls; undefined when there is none. */
   static nextDeadline(candidates: readonly InFlightMessage[], rto: RtoBounds): number | undefined {
     let next: number | undefined;
     for (const entry of candidates) {
-      const due = entry.lastSent + timeoutOf(entry, rto);
+      const due = timeoutBase(entry, rto) + timeoutOf(entry, rto);
       if (next === undefined || due < next) next = due;
     }
     return next;
@@ -117,6 +127,19 @@ export interface RtoBounds {
   rtoMs: number;
   /** The cap of a backed-off timeout, ms. */
   maxRtoMs: number;
+  /**
+   * When the last ack arrived (any message): the timeout of what was sent before it counts from there, as
+   * TCP restarts its timer on every ack (RFC 6298 §5.3). Counted from each message's own sending, a queue
+   * or a paused peer that holds every ack for longer than the RTO would time out, one after another, every
+   * message sent meanwhile, though its ack is on the way; while acks arrive, a loss among them is found by
+   * evidence instead.
+   */
+  lastAckAt?: number;
+}
+
+/** Where a message's timeout counts from: its last sending, or the last ack if that came later. */
+export function timeoutBase(entry: InFlightMessage, rto: RtoBounds): number {
+  return Math.max(entry.lastSent, rto.lastAckAt ?? Number.NEGATIVE_INFINITY);
 }
 
 /** The base timeout doubled per timeout in a row, never above the cap. */

@@ -8,8 +8,19 @@ import { PACING, RELIABILITY } from "../constants.js";
 import { ChannelClosedError, RetransmissionExhaustedError } from "../errors.js";
 import { type AdaptivePacingOptions, AdaptiveRate } from "./adaptive-rate.js";
 import { FramePacer } from "./frame-pacer.js";
-import { InFlightLedger, type InFlightMessage, type RtoBounds, timeoutOf } from "./in-flight-ledger.js";
+import {
+  InFlightLedger,
+  type InFlightMessage,
+  type RtoBounds,
+  timeoutBase,
+  timeoutOf,
+} from "./in-flight-ledger.js";
 import { RttEstimator } from "./rtt-estimator.js";
+
+/** How fast a floor raised by needless timeouts fades: half of it is left after this long. */
+const RTO_FLOOR_HALF_LIFE_MS = 5000;
+/** Timed-out messages remembered for the re-ack of a duplicate. */
+const TIMED_OUT_MEMORY = 4096;
 
 /** Which unacknowledged messages a retransmission timeout resends: the oldest, or every overdue one. */
 export type RetransmitPolicy = "head" | "all-overdue";
@@ -67,6 +78,13 @@ export interface OutgoingStats {
   resendsOnEvidence: number;
   /** Retransmission timeouts that fired on a message. */
   timeouts: number;
+  /**
+   * Timeouts shown to be needless: an ack of a message sent once came after the probe (the path was only
+   * slow), or the peer acked a timed-out message twice (it had the first copy: the re-ack of a duplicate).
+   */
+  spuriousTimeouts: number;
+  /** The floor those raised under the RTO, ms, decaying (0 when none). */
+  rtoFloorMs: number;
   rtoMs: number;
   /** The pacing rate now. */
   framesPerSecond: number;
@@ -96,6 +114,22 @@ export class OutgoingStream {
   #totalResends = 0;
   #resendsOnEvidence = 0;
   #timeouts = 0;
+  #spuriousTimeouts = 0;
+  /** When the last ack arrived: timeouts count from it (RtoBounds.lastAckAt). */
+  #lastAckAt = Number.NEGATIVE_INFINITY;
+  /**
+   * The message a timeout resent alone, as a probe (all-overdue policy), until an ack settles what the
+   * timeout meant: an ack of a message sent once says the path was slow, not lossy, and nothing more is
+   * resent; a second timeout with no such ack says the rest is lost too, and all that is overdue goes out.
+   * A pause of the peer or of this process longer than the RTO so costs one frame, not the window (F-RTO's
+   * idea, RFC 5682, on per-message acks).
+   */
+  #probe: number | undefined;
+  /** Messages resent by a timeout and then acked: a second ack of one says the resend was needless. */
+  readonly #timedOutAcked = new Set<number>();
+  /** A floor under the RTO raised by needless timeouts, and when (it halves every RTO_FLOOR_HALF_LIFE_MS). */
+  #rtoFloor = 0;
+  #rtoFloorSince = 0;
   #pumpTimer: TimerHandle | undefined;
   #timeoutTimer: TimerHandle | undefined;
   /** The RTO when the timeout timer was set. */
@@ -140,6 +174,8 @@ export class OutgoingStream {
       resends: this.#totalResends,
       resendsOnEvidence: this.#resendsOnEvidence,
       timeouts: this.#timeouts,
+      spuriousTimeouts: this.#spuriousTimeouts,
+      rtoFloorMs: this.#currentFloor(this.#o.clock.now()),
       rtoMs: this.#rtt.rto,
       framesPerSecond: this.#pacer.framesPerSecond,
       backOffs: this.#adaptive?.backOffs ?? 0,
@@ -191,7 +227,19 @@ export class OutgoingStream {
   acknowledge(sequenceNumber: number): boolean {
     const now = this.#o.clock.now();
     const outcome = this.#ledger.acknowledge(sequenceNumber, now, this.#o.lossEvidenceAcks);
-    if (outcome === undefined) return false;
+    if (outcome === undefined) {
+      if (this.#timedOutAcked.delete(sequenceNumber)) this.#needlessTimeout(now);
+      return false;
+    }
+    if (outcome.timedOut) this.#rememberTimedOut(sequenceNumber);
+    this.#lastAckAt = now;
+    if (outcome.original && this.#probe !== undefined) {
+      this.#probe = undefined;
+      this.#spuriousTimeouts++;
+    } else if (sequenceNumber === this.#probe) {
+      // The probe's own ack: the others' timeout now counts from it, sooner than the probe's doubled one.
+      this.#stopTimer();
+    }
     if (outcome.rttSampleMs !== undefined) {
       this.#rtt.addSample(outcome.rttSampleMs);
       this.#adapt(outcome.rttSampleMs, now);
@@ -210,6 +258,7 @@ export class OutgoingStream {
    */
   resendAll(): void {
     if (this.#closed) return;
+    this.#probe = undefined;
     for (const sequenceNumber of this.#ledger.sequenceNumbers()) this.#queueResend(sequenceNumber);
     this.#pump();
   }
@@ -427,12 +476,12 @@ export class OutgoingStream {
   #ensureTimer(): void {
     if (this.#closed || this.#paused || this.#holdLeft() > 0) return;
     if (this.#timeoutTimer !== undefined) {
-      if (this.#rtt.rto >= this.#timerRto * 0.75) return;
+      if (this.#effectiveRto() >= this.#timerRto * 0.75) return;
       this.#stopTimer();
     }
     const due = InFlightLedger.nextDeadline(this.#timeoutCandidates(), this.#rtoBounds());
     if (due === undefined) return;
-    this.#timerRto = this.#rtt.rto;
+    this.#timerRto = this.#effectiveRto();
     this.#timeoutTimer = this.#o.clock.setTimeout(
       () => {
         this.#timeoutTimer = undefined;
@@ -445,11 +494,47 @@ export class OutgoingStream {
   }
 
   #timeoutCandidates(): InFlightMessage[] {
+    // While a probe is out, only its own (doubled) timeout counts: the others wait for what its ack says.
+    const probe = this.#probe === undefined ? undefined : this.#ledger.get(this.#probe);
+    if (probe !== undefined) return this.#resendQueued.has(probe.sequenceNumber) ? [] : [probe];
     return this.#ledger.timeoutCandidates(this.#resendQueued, this.#o.retransmitPolicy === "head");
   }
 
   #rtoBounds(): RtoBounds {
-    return { rtoMs: this.#rtt.rto, maxRtoMs: RELIABILITY.maxRtoMs };
+    return { rtoMs: this.#effectiveRto(), maxRtoMs: RELIABILITY.maxRtoMs, lastAckAt: this.#lastAckAt };
+  }
+
+  /** The estimator's RTO, or the floor that needless timeouts raised if that is higher. */
+  #effectiveRto(): number {
+    return Math.max(this.#rtt.rto, this.#currentFloor(this.#o.clock.now()));
+  }
+
+  #currentFloor(now: number): number {
+    if (this.#rtoFloor === 0) return 0;
+    const floor = this.#rtoFloor * 0.5 ** ((now - this.#rtoFloorSince) / RTO_FLOOR_HALF_LIFE_MS);
+    return floor > RELIABILITY.minRtoMs ? floor : 0;
+  }
+
+  /**
+   * The peer acked a timed-out message twice: it had the first copy, so the timeout was shorter than the
+   * path's pauses (a busy peer, a queue). Round trips cannot say so: Karn's rule drops the ack of every resent
+   * message, and after a burst of needless resends no sample is left to raise the RTO. So the timeout itself
+   * backs off, to twice what fired, once per episode, and then decays (DSACK-based detection, RFC 3708).
+   */
+  #needlessTimeout(now: number): void {
+    this.#spuriousTimeouts++;
+    if (now - this.#rtoFloorSince < RELIABILITY.minRtoMs && this.#rtoFloor > 0) return;
+    this.#rtoFloor = Math.min(RELIABILITY.maxRtoMs, 2 * this.#effectiveRto());
+    this.#rtoFloorSince = now;
+  }
+
+  /** Kept for a while, bounded: a duplicate's re-ack comes within a few round trips. */
+  #rememberTimedOut(sequenceNumber: number): void {
+    this.#timedOutAcked.add(sequenceNumber);
+    if (this.#timedOutAcked.size > TIMED_OUT_MEMORY) {
+      const oldest = this.#timedOutAcked.values().next().value;
+      if (oldest !== undefined) this.#timedOutAcked.delete(oldest);
+    }
   }
 
   #stopTimer(): void {
@@ -457,13 +542,23 @@ export class OutgoingStream {
     this.#timeoutTimer = undefined;
   }
 
-  /** The timeout fell (§4.3): resend the oldest overdue message (or every one), each timeout doubling. */
+  /**
+   * The timeout fell (§4.3): resend the oldest overdue message, each timeout doubling. With all-overdue, the
+   * first timeout resends only that oldest one, as a probe (#probe); a timeout while the probe is unanswered
+   * by an original's ack resends every overdue one.
+   */
   #onTimeout(): void {
     if (this.#closed || this.#paused || this.#holdLeft() > 0) return;
     const now = this.#o.clock.now();
     const bounds = this.#rtoBounds();
-    for (const entry of this.#timeoutCandidates()) {
-      if (now - entry.lastSent < timeoutOf(entry, bounds)) continue;
+    const allOverdue = this.#o.retransmitPolicy === "all-overdue";
+    const probing = allOverdue && this.#probe === undefined;
+    const candidates =
+      allOverdue && !probing
+        ? this.#ledger.timeoutCandidates(this.#resendQueued, false)
+        : this.#timeoutCandidates();
+    for (const entry of candidates) {
+      if (now - timeoutBase(entry, bounds) < timeoutOf(entry, bounds)) continue;
       if (this.#givesUp(entry, now)) {
         this.#exhaust(entry);
         return;
@@ -471,7 +566,12 @@ export class OutgoingStream {
       entry.timeouts++;
       this.#timeouts++;
       this.#queueResend(entry.sequenceNumber);
+      if (probing) {
+        this.#probe = entry.sequenceNumber;
+        break;
+      }
     }
+    if (allOverdue && !probing) this.#probe = undefined;
     this.#pump();
   }
 

@@ -106,6 +106,78 @@ describe("loss recovery: the sender", () => {
     assert.deepEqual(sent.slice(at), ["40@40", "40@140", "40@340"]);
   });
 
+  /** 40 round trips of 1 ms: the RTO comes down to its 100 ms floor. */
+  async function warmed(stream: OutgoingStream, clock: ManualClock): Promise<number> {
+    for (let i = 0; i < 40; i++) {
+      await stream.send(1, Buffer.from("p"));
+      clock.advance(1);
+      stream.acknowledge(i);
+    }
+    assert.equal(stream.rtt.rto, 100);
+    return 40;
+  }
+
+  for (const policy of ["head", "all-overdue"] as const) {
+    it(`${policy}: a peer that holds every ack past the RTO costs one resend, not the messages in flight`, async () => {
+      const { clock, sent, stream } = sender({ retransmitPolicy: policy });
+      const first = await warmed(stream, clock);
+      const at = sent.length;
+      await sendAll(stream, 50);
+      // The peer (or the gateway) stalls 250 ms, then acks all 50 in order, one each 4 ms (longer than the
+      // doubled timeout of the oldest): none was lost.
+      clock.advance(250);
+      for (let i = 0; i < 50; i++) {
+        stream.acknowledge(first + i);
+        clock.advance(4);
+      }
+      clock.advance(2000);
+      assert.deepEqual(
+        sent.slice(at + 50),
+        [`${first}@140`],
+        "only the oldest went again, at its timeout; the acks that then flowed held back the rest",
+      );
+      assert.equal(stream.stats().inFlight, 0);
+      if (policy === "all-overdue") assert.equal(stream.stats().spuriousTimeouts, 1);
+    });
+  }
+
+  it("all-overdue: when only the probe's own ack comes back, the rest is resent one RTO after it", async () => {
+    const { clock, sent, stream } = sender({ retransmitPolicy: "all-overdue" });
+    const first = await warmed(stream, clock);
+    const at = sent.length;
+    await sendAll(stream, 4); // sent at 40; all four lost
+    clock.advance(100);
+    assert.deepEqual(sent.slice(at + 4), [`${first}@140`], "the probe: the oldest alone");
+    clock.advance(10);
+    stream.acknowledge(first); // the probe got through; the others did not
+    clock.advance(99);
+    assert.deepEqual(sent.slice(at + 5), [], "the others wait one RTO from that ack");
+    clock.advance(1);
+    assert.deepEqual(sent.slice(at + 5), [`${first + 1}@250`, `${first + 2}@250`, `${first + 3}@250`]);
+    assert.equal(stream.stats().spuriousTimeouts, 0);
+  });
+
+  it("all-overdue: the re-acks of needless resends raise the timeout, so the next such pause resends nothing", async () => {
+    const { clock, sent, stream } = sender({ retransmitPolicy: "all-overdue" });
+    const first = await warmed(stream, clock);
+    await sendAll(stream, 20); // 40..59, sent at 40
+    // A 450 ms pause: the probe at 140, and at its doubled timeout (340) all 20 again, every one needless.
+    clock.advance(450);
+    const resent = sent.length - first - 20;
+    assert.equal(resent, 21, "the probe and then all twenty");
+    for (let i = 0; i < 20; i++) stream.acknowledge(first + i); // the first copies' acks
+    for (let i = 0; i < 20; i++) stream.acknowledge(first + i); // the peer re-acks the duplicates
+    assert.ok(stream.stats().spuriousTimeouts >= 1);
+    assert.equal(stream.stats().rtoFloorMs, 200, "twice the 100 ms that fired");
+    const at = sent.length;
+    await sendAll(stream, 10);
+    clock.advance(150); // a pause longer than the 100 ms estimate, shorter than the raised floor
+    for (let i = 0; i < 10; i++) stream.acknowledge(first + 20 + i);
+    clock.advance(20_000);
+    assert.deepEqual(sent.slice(at + 10), [], "nothing resent");
+    assert.equal(stream.stats().rtoFloorMs, 0, "the floor fades back to the estimate once pauses stop");
+  });
+
   it("takes no round-trip sample from the ack of a resent message (Karn)", async () => {
     const { clock, sent, stream } = sender();
     await sendAll(stream, 1);

@@ -83,15 +83,16 @@ describe("OutgoingStream", () => {
     assert.equal(clock.pendingTimers, 0, "no timer left once nothing is in flight");
   });
 
-  it("resends only the head under the head policy, every overdue message under all-overdue", async () => {
+  it("resends only the head under the head policy; under all-overdue the head as a probe, then every overdue one", async () => {
     for (const [policy, expected] of [
-      ["head", ["0@0", "1@0", "0@200"]],
-      ["all-overdue", ["0@0", "1@0", "0@200", "1@200"]],
+      ["head", ["0@0", "1@0", "0@200", "0@600"]],
+      // 0 alone at the first timeout (200); at its doubled timeout (200 + 400), no ack came: all that is due.
+      ["all-overdue", ["0@0", "1@0", "0@200", "0@600", "1@600"]],
     ] as const) {
       const { clock, sent, stream } = harness({ retransmitPolicy: policy });
       await stream.send(1, bytes("a"));
       await stream.send(1, bytes("b"));
-      clock.advance(300);
+      clock.advance(700);
       assert.deepEqual(
         sent.map((s) => `${s.seq}@${s.at}`),
         expected,
