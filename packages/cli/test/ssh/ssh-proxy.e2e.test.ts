@@ -1,5 +1,5 @@
 // The real OpenSSH client through `tobira ssh-proxy` as its ProxyCommand, configured by `tobira ssh-config`:
-// a remote command by Name alias, and a 32 MiB scp each way with equal checksums, against the sandbox's
+// a remote command by Name alias, the shell it starts in, and a 32 MiB scp each way with equal checksums, against the sandbox's
 // private sshd behind web-a:22 (AWS-StartSSHSession).
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
@@ -63,6 +63,19 @@ describe("ssh and scp through tobira ssh-proxy", { skip, timeout }, () => {
     const byId = await runProcess("ssh", ["-F", sshConfig, "i-0a1a0000000000001", "exit 7"], fx.env);
     assert.equal(byId.code, 7, byId.stderr);
     assert.equal(fx.mfaPrompts(), 1, "one MFA code for every connection");
+  });
+
+  test("a command starts as on a fresh instance: bash as a second-level shell, so no ~/.bashrc of the sandbox's user", async (t) => {
+    // The sandbox logs in as the user it runs as; that account's dotfiles (pyenv, nvm) are not the simulated
+    // instance's and cost up to a second per command. bash reads ~/.bashrc for an sshd command only at level 1.
+    const shell = readFileSync("/etc/passwd", "utf8")
+      .split("\n")
+      .find((line) => line.startsWith(`${user}:`))
+      ?.split(":")[6];
+    if (!shell?.endsWith("/bash")) return t.skip(`${user}'s login shell is ${shell}, not bash`);
+    const level = await runProcess("ssh", ["-F", sshConfig, "web-a", "echo $SHLVL"], fx.env);
+    assert.equal(level.code, 0, level.stderr);
+    assert.equal(level.stdout, "2\n");
   });
 
   test("scp 32 MiB up and back down with equal checksums", async () => {

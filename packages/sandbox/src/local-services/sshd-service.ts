@@ -202,6 +202,12 @@ export class SshdService {
       "StrictModes no",
       "UseDNS no",
       "PrintMotd no",
+      // A simulated instance's shell starts as a fresh instance's does, in milliseconds: not through the
+      // dotfiles of the account the sandbox runs as (a developer's pyenv or nvm set-up can take a second per
+      // command, which `tobira cp` would pay once per part). bash reads ~/.bashrc for a command sshd runs only
+      // when it is a top-level shell; SHLVL=1 makes it the second level. Login shells (ssh with a terminal)
+      // still read the profile files.
+      "SetEnv SHLVL=1",
       "LogLevel INFO",
       ...(sftp === undefined ? [] : [`Subsystem sftp ${sftp}`]),
       "",
