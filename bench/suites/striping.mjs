@@ -88,7 +88,9 @@ async function copyFacts(machine, log) {
     log("striping: no sshd in the sandbox (openssh-server) or no ssh: the tobira cp rows are left out");
     return {};
   }
-  const size = (quick ? 4 : 16) * 1024 * 1024;
+  // 16 MiB in the short form too: each part pays one ssh start (≈0.3 s), which against a 1 MiB part would
+  // make the row measure OpenSSH's handshake rather than what the sessions carry.
+  const size = 16 * 1024 * 1024;
   const local = join(machine.dir, "striping.bin");
   writeFileSync(local, randomBytes(size));
   log(`striping: tobira cp of ${size / 1024 / 1024} MiB up to web-a, --sessions 1`);
