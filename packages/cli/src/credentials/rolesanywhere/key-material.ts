@@ -40,7 +40,27 @@ export async function readBytes(path: string, what: string): Promise<Buffer> {
   }
 }
 
+/**
+ * Whether the bytes are a PKCS#12 (.p12/.pfx) bundle: a DER SEQUENCE whose first element is INTEGER 3 (PFX's
+ * version). tobira does not open these itself — Node's crypto cannot, and no small dependency does it without
+ * its own cryptography — so they get the conversion command instead of "no readable certificate".
+ */
+export function isPkcs12(bytes: Buffer): boolean {
+  if (bytes.length < 8 || bytes[0] !== 0x30) return false;
+  const first = bytes[1]!;
+  const headerLength = first < 0x80 ? 2 : 2 + (first & 0x7f);
+  return bytes[headerLength] === 0x02 && bytes[headerLength + 1] === 0x01 && bytes[headerLength + 2] === 0x03;
+}
+
+function refusePkcs12(bytes: Buffer, path: string): void {
+  if (!isPkcs12(bytes)) return;
+  throw new ConfigError(`${path} is a PKCS#12 bundle (.p12/.pfx), which tobira does not read`, {
+    hint: `convert it once: openssl pkcs12 -in ${path} -clcerts -nokeys -out server.pem; the same with -cacerts -nokeys -out chain.pem; and -nocerts -out server.key (an encrypted PKCS#8 key)`,
+  });
+}
+
 function certificatesOf(bytes: Buffer, path: string): X509Certificate[] {
+  refusePkcs12(bytes, path);
   const text = bytes.toString("latin1");
   const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
   try {
@@ -120,6 +140,7 @@ export async function readIdentity(files: KeyFiles, env: NodeJS.ProcessEnv): Pro
     ? certificatesOf(await readBytes(files.intermediates, "intermediates bundle"), files.intermediates)
     : [];
   const keyBytes = await readBytes(files.privateKey, "private key");
+  refusePkcs12(keyBytes, files.privateKey);
   const secret = !isEncrypted(keyBytes)
     ? undefined
     : files.passphraseSource === "vault"
