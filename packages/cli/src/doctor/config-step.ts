@@ -118,9 +118,13 @@ function ignoredKeyNotes(files: ConfigFiles, names: string[]): string[] {
 
 function chainSummary(resolved: ResolvedProfile): string {
   const roles = resolved.roles.map((hop) => hop.roleArn);
-  const source = `${resolved.source.kind} key of '${resolved.source.profile}'`;
+  const from = resolved.source;
+  const source =
+    from.kind === "sso"
+      ? `IAM Identity Center (${from.sso.sessionName !== undefined ? `sso-session ${from.sso.sessionName}` : from.sso.startUrl}): permission set ${from.sso.roleName} in ${from.sso.accountId} for '${from.profile}'`
+      : `${from.kind} key of '${from.profile}'`;
   return roles.length === 0
-    ? `profile '${resolved.name}' uses the ${source}`
+    ? `profile '${resolved.name}' uses ${from.kind === "sso" ? "" : "the "}${source}`
     : `${source} → ${roles.join(" → ")}`;
 }
 

@@ -42,6 +42,8 @@ export interface DoctorContext {
   longTerm?: AwsCredentials | undefined;
   /** The source's IAM identity, from GetCallerIdentity with its key. */
   sourceArn?: string | undefined;
+  /** The IAM Identity Center access token the sso-token step found (or refreshed). Never printed. */
+  ssoAccessToken?: string | undefined;
   /** The code the MFA step got from the code source, for the first STS call that needs one. */
   mfaCode?: string | undefined;
   /** Server time minus local time, from the last Date header seen. */

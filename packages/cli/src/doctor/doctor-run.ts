@@ -1,4 +1,5 @@
-// `tobira doctor PROFILE [TARGET]`: runs the steps in order — config, vault, MFA, each STS hop, then with a
+// `tobira doctor PROFILE [TARGET]`: runs the steps in order — config, vault (for an IAM Identity Center
+// profile, its token instead), MFA, each STS hop (the first, for SSO, GetRoleCredentials), then with a
 // TARGET the session path — going on past a failure wherever a later step can still be checked, and prints
 // the report (text, or the JSON schema of report.ts). Exit 0 unless a step failed.
 import { configStep } from "./config-step.js";
@@ -6,6 +7,7 @@ import type { DoctorContext, DoctorFlags } from "./context.js";
 import { mfaStep } from "./mfa-step.js";
 import { reportJson, reportText } from "./render.js";
 import { finishReport, type StepReport } from "./report.js";
+import { ssoTokenStep } from "./sso-steps.js";
 import { stsHopSteps } from "./sts-hop-step.js";
 import { vaultStep } from "./vault-step.js";
 
@@ -18,7 +20,7 @@ export interface DoctorOptions extends DoctorFlags {
 
 export async function credentialSteps(ctx: DoctorContext): Promise<StepReport[]> {
   const steps = [await configStep(ctx)];
-  steps.push(await vaultStep(ctx));
+  steps.push(ctx.plan?.source.kind === "sso" ? await ssoTokenStep(ctx) : await vaultStep(ctx));
   steps.push(await mfaStep(ctx));
   steps.push(...(await stsHopSteps(ctx)));
   return steps;

@@ -10,6 +10,7 @@ import { isAccessDenied } from "./aws-answer.js";
 import type { DoctorContext, HopResult, RoleFacts } from "./context.js";
 import { type StepReport, step, unchecked } from "./report.js";
 import { readRoleFacts } from "./role-facts.js";
+import { ssoRoleStep } from "./sso-steps.js";
 
 const ONE_HOUR = 3600;
 
@@ -27,7 +28,12 @@ function lifetime(credentials: TemporaryCredentials): number {
 }
 
 function sessionName(ctx: DoctorContext, s: AssumeRoleStep): string {
-  return s.sessionName ?? /:user\/(?:.*\/)?([^/]+)$/.exec(ctx.sourceArn ?? "")?.[1] ?? "tobira-doctor";
+  // An IAM user's name, or (chained from an SSO role) the session's: what tobira's chain names the session.
+  return (
+    s.sessionName ??
+    /:(?:user|assumed-role)\/(?:.*\/)?([^/]+)$/.exec(ctx.sourceArn ?? "")?.[1] ??
+    "tobira-doctor"
+  );
 }
 
 /** The fix for a refused AssumeRole: MFA the trust wants, else the statements on both sides. */
@@ -81,13 +87,7 @@ async function runStep(
 
 async function hopStep(ctx: DoctorContext, s: CredentialStep, index: number): Promise<StepReport> {
   const id = `sts:${index}`;
-  if (s.kind === "sso-role") {
-    return unchecked(
-      id,
-      `GetRoleCredentials ${s.roleName} in ${s.accountId}`,
-      "IAM Identity Center steps are not diagnosed yet: try `tobira export` with this profile",
-    );
-  }
+  if (s.kind === "sso-role") return ssoRoleStep(ctx, s, id);
   const caller = index === 0 ? ctx.longTerm : ctx.hops[index - 1]?.credentials;
   if (!caller)
     return unchecked(id, title(s), index === 0 ? "no working long-term key" : "the hop before failed");

@@ -29,6 +29,7 @@ describe("tobira demo sso", () => {
     assert.match(out, /CreateToken\(device_code\)\s+AccessDeniedException/);
     assert.match(out, /signed out of sso-session sandbox and removed/);
     assert.match(out, /Logout\s+Allow\s+dave/);
+    assert.match(out, /doctor's sso-token step fails with the login command: as expected/);
     assert.match(out, /Everything ended as expected/);
     assert.doesNotMatch(out, /NOT AS EXPECTED/);
     assert.doesNotMatch(out, /"accessToken"|aoa[A-Za-z0-9_-]{20}/, "no access token printed");

@@ -6,6 +6,13 @@ import type { DemoContext } from "../demo-context.js";
 import type { DemoStep } from "../demo-step.js";
 import { runCli, showCli, startCli } from "../onprem/onprem-cli.js";
 
+interface DoctorStep {
+  id: string;
+  status: string;
+  summary: string;
+  fix?: string;
+}
+
 export const SESSION_PROFILE = "sso-SessionOperator-222222222222";
 const CACHE_FILE = "sso-cache-file";
 
@@ -163,6 +170,19 @@ export const ssoSteps: DemoStep[] = [
         "the profile now says to run tobira sso login",
         after.code !== 0 && /tobira sso login --sso-session sandbox/.test(after.stderr),
         after.stderr,
+      );
+      const doctor = await runCli(["doctor", SESSION_PROFILE, "--json"]);
+      const steps = (JSON.parse(doctor.stdout || "{}") as { steps?: DoctorStep[] }).steps ?? [];
+      const token = steps.find((s) => s.id === "sso-token");
+      demo.say(`tobira doctor ${SESSION_PROFILE} says so too, in its sso-token step:`);
+      demo.show([
+        ["status", token?.status ?? "?"],
+        ["summary", token?.summary ?? "?"],
+        ["fix", token?.fix ?? "?"],
+      ]);
+      demo.check(
+        "doctor's sso-token step fails with the login command",
+        token?.status === "failure" && token.fix === "tobira sso login --sso-session sandbox",
       );
     },
   },
