@@ -3,29 +3,14 @@
 // the mi-… node (a command, a port forward, ssh through ssh-proxy), a hardware change that hibernates it, and re-registration.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { createConnection } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { DescribeInstanceInformationCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { echoText } from "../fixtures/port-clients.mjs";
 import { sandboxSshLogin } from "../fixtures/sandbox-sessions.js";
 import { BUILT, runToEnd, type SandboxUser, startSandboxUser, tobiraBin } from "../fixtures/sandbox-user.js";
 import { hybridAdmin, newActivation, REGION, registerArgs, registerNode } from "./hybrid-fixture.js";
-
-function echoOnce(port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = createConnection({ host: "127.0.0.1", port }, () => socket.write(text));
-    let got = "";
-    socket.on("data", (chunk: Buffer) => {
-      got += chunk.toString();
-      if (got.length >= text.length) {
-        socket.end();
-        resolve(got);
-      }
-    });
-    socket.on("error", reject);
-  });
-}
 
 const haveOpenSsh = existsSync("/usr/sbin/sshd") && existsSync("/usr/bin/ssh");
 
@@ -199,7 +184,7 @@ describe("tobira sandbox node", { skip: !BUILT && "run `npm run build` first" },
     try {
       const health = await fetch(`http://127.0.0.1:${ports[0]}/health`);
       assert.equal(await health.text(), `ok ${served} onprem-1\n`);
-      assert.equal(await echoOnce(ports[1]!, "echo-7"), "echo-7");
+      assert.equal(await echoText(ports[1]!, "echo-7"), "echo-7");
     } finally {
       run.child.kill("SIGINT");
       await run.exited;

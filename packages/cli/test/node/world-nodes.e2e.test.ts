@@ -3,7 +3,6 @@
 // CLI's sessions: a command, a port forward to the service the world gives them, `targets`.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { createConnection } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -14,6 +13,7 @@ import {
   type SSMClient,
 } from "@aws-sdk/client-ssm";
 import { parseWorld } from "@tobira/sandbox";
+import { echoText } from "../fixtures/port-clients.mjs";
 import { BUILT, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
 import { hybridAdmin } from "./hybrid-fixture.js";
 
@@ -47,21 +47,6 @@ hybridActivations:
         platform: Windows
         tags: { Project: project-b }
 `;
-
-function echoOnce(port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = createConnection({ host: "127.0.0.1", port }, () => socket.write(text));
-    let got = "";
-    socket.on("data", (chunk: Buffer) => {
-      got += chunk.toString();
-      if (got.length >= text.length) {
-        socket.end();
-        resolve(got);
-      }
-    });
-    socket.on("error", reject);
-  });
-}
 
 describe("nodes the world file registers", { skip: !BUILT && "run `npm run build` first" }, () => {
   let fx: SandboxUser;
@@ -136,7 +121,7 @@ describe("nodes the world file registers", { skip: !BUILT && "run `npm run build
     try {
       const health = await fetch(`http://127.0.0.1:${ports[0]}/health`);
       assert.equal(await health.text(), "ok mi-0123456789abcdef0 lab-db\n");
-      assert.equal(await echoOnce(ports[1]!, "ping-7"), "ping-7");
+      assert.equal(await echoText(ports[1]!, "ping-7"), "ping-7");
     } finally {
       run.child.kill("SIGINT");
       await run.exited;

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { connect, type Socket } from "node:net";
 import { after, before, describe, test } from "node:test";
-import { download, echo, type FileInfo, fileIndex } from "../fixtures/port-clients.mjs";
+import { download, echoText, type FileInfo, fileIndex } from "../fixtures/port-clients.mjs";
 import { BUILT, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
 
 const skip = !BUILT && "run `npm run build` first";
@@ -17,11 +17,6 @@ function file(files: FileInfo[], name: string): FileInfo {
   const found = files.find((f) => f.name === name);
   assert.ok(found, `the http service lists ${name}`);
   return found;
-}
-
-/** Sends `text` on a fresh connection, half-closes, and resolves with everything that comes back. */
-async function echoOnce(port: number, text: string): Promise<string> {
-  return (await echo(port, Buffer.from(text))).echoed.toString("utf8");
 }
 
 describe("tobira port through the sandbox", { skip, timeout }, () => {
@@ -128,16 +123,16 @@ describe("tobira port through the sandbox", { skip, timeout }, () => {
       2,
     );
     const [echoPort, refusedPort] = ports as [number, number];
-    assert.equal(await echoOnce(echoPort, "hello through web-a to db-a"), "hello through web-a to db-a");
+    assert.equal(await echoText(echoPort, "hello through web-a to db-a"), "hello through web-a to db-a");
     await run.waitFor(/Connection from \S+ to port \d+ closed by the local client\./);
 
     // 10.0.1.11:6000 is not reachable from web-a: the agent answers ConnectToPortError, tobira says so.
-    assert.equal(await echoOnce(refusedPort, "anyone?"), "");
+    assert.equal(await echoText(refusedPort, "anyone?"), "");
     await run.waitFor(
       /Connection to destination port failed: 10\.0\.1\.11 \(through web-a\) refused or could not reach port 6000 \(ConnectToPortError\)/,
     );
     // The listener stays: the echo mapping still works.
-    assert.equal(await echoOnce(echoPort, "still here"), "still here");
+    assert.equal(await echoText(echoPort, "still here"), "still here");
 
     run.child.kill("SIGINT");
     assert.equal(await run.exited, 0);

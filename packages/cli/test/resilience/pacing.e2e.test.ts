@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { echo, sha256 } from "../fixtures/port-clients.mjs";
+import { openEchoPort } from "../fixtures/sandbox-sessions.js";
 import { BUILT, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
 
 const skip = !BUILT && "run `npm run build` first";
@@ -25,16 +26,9 @@ describe("adaptive pacing against a gateway limit below the client's starting ra
   });
 
   test("2 MiB echo at 300 frames/s: paused, backed off, never closed nor dropped, bytes intact", async () => {
-    const { run, ports } = await fx.openPorts([
-      "port",
-      "db-a",
-      "0:5432",
-      "--profile",
-      "project-a",
-      "--quiet",
-    ]);
+    const { run, port } = await openEchoPort(fx);
     const data = randomBytes(2 * 1024 * 1024);
-    const { echoed } = await echo(ports[0]!, data);
+    const { echoed } = await echo(port, data);
     assert.equal(sha256(echoed), sha256(data));
     const stats = fx.sandbox.gateway.stats();
     assert.ok(stats.clientPauses > 0, "the gateway gave its signal (the client started at 900/s)");

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { connect } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { echo, sha256 } from "../fixtures/port-clients.mjs";
+import { openEchoPort } from "../fixtures/sandbox-sessions.js";
 import { BUILT, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
 
 const skip = !BUILT && "run `npm run build` first";
@@ -34,17 +35,10 @@ describe("a port session under injected faults", { skip, timeout }, () => {
   });
 
   test("32 MiB arrives intact through drops, duplicates, reordering and three forced disconnects", async () => {
-    const { run, ports } = await fx.openPorts([
-      "port",
-      "db-a",
-      "0:5432",
-      "--profile",
-      "project-a",
-      "--quiet",
-    ]);
+    const { run, port } = await openEchoPort(fx);
     const data = randomBytes(32 * MIB);
     const marks = [0.25, 0.5, 0.75].map((share) => Math.floor(share * data.length));
-    const { echoed } = await echo(ports[0]!, data, (received) => {
+    const { echoed } = await echo(port, data, (received) => {
       if (marks.length > 0 && received >= marks[0]!) {
         marks.shift();
         fx.relay!.cut();
@@ -72,16 +66,9 @@ describe("a port session under injected faults", { skip, timeout }, () => {
       toClient: { drop: 0.05, duplicate: 0.05, jitterMs: 15 },
     };
     const before = fx.relay!.stats();
-    const { run, ports } = await fx.openPorts([
-      "port",
-      "db-a",
-      "0:5432",
-      "--profile",
-      "project-a",
-      "--quiet",
-    ]);
+    const { run, port } = await openEchoPort(fx);
     const data = randomBytes(MIB);
-    const { echoed } = await echo(ports[0]!, data);
+    const { echoed } = await echo(port, data);
     assert.equal(sha256(echoed), sha256(data));
     assert.ok(fx.relay!.stats().dropped > before.dropped);
     run.child.kill("SIGINT");
@@ -106,16 +93,9 @@ describe("a port session under the bench's loss (issue 12, item 10)", { skip, ti
   });
 
   test("4 MiB echo arrives intact, in order, nothing lost or doubled", async () => {
-    const { run, ports } = await fx.openPorts([
-      "port",
-      "db-a",
-      "0:5432",
-      "--profile",
-      "project-a",
-      "--quiet",
-    ]);
+    const { run, port } = await openEchoPort(fx);
     const data = randomBytes(4 * MIB);
-    const { echoed } = await echo(ports[0]!, data);
+    const { echoed } = await echo(port, data);
     assert.equal(echoed.length, data.length);
     assert.equal(sha256(echoed), sha256(data));
     const stats = fx.relay!.stats();
@@ -150,13 +130,14 @@ describe("a tunnel past its credentials' expiry", { skip, timeout }, () => {
     socket.on("data", (chunk: string) => {
       echoed += chunk;
     });
-    const echo = async (text: string) => {
+    // One connection kept open across the resume: each text sent on it, and what came back.
+    const sameConnection = async (text: string) => {
       const from = echoed.length;
       socket.write(text);
       while (echoed.length - from < text.length) await new Promise((resolve) => setTimeout(resolve, 20));
       return echoed.slice(from);
     };
-    assert.equal(await echo("before the hour;"), "before the hour;");
+    assert.equal(await sameConnection("before the hour;"), "before the hour;");
     const assumedBefore = fx
       .audit()
       .filter((l) => l.action === "AssumeRole" && l.decision === "Allow").length;
@@ -164,7 +145,7 @@ describe("a tunnel past its credentials' expiry", { skip, timeout }, () => {
     offsetMs = 61 * 60 * 1000;
     fx.relay!.cut();
     await run.waitFor(/Session \S+ resumed\./);
-    assert.equal(await echo("after the hour."), "after the hour.");
+    assert.equal(await sameConnection("after the hour."), "after the hour.");
     socket.destroy();
 
     assert.match(run.stderr(), /renewed the credentials of 'project-a'/);
