@@ -31,6 +31,15 @@ function roleProfile(hops: RoleHop[], extra: Partial<CredentialChainSpec> = {}):
   };
 }
 
+/** Profile 'r' switching (with MFA) into SWITCH from 'p', whose credential_process handed over `credentials`. */
+function switchFromProcess(credentials: "long-term" | "temporary"): CredentialChainSpec {
+  return {
+    profile: "r",
+    source: { kind: "given", profile: "p", origin: { type: "process", command: "helper" }, credentials },
+    hops: [{ profile: "r", roleArn: SWITCH, mfaSerial: SERIAL }],
+  };
+}
+
 describe("planCredentials", () => {
   it("zero roles with an mfa_serial: one GetSessionToken with MFA for 12 hours", () => {
     const plan = planCredentials({
@@ -241,17 +250,7 @@ describe("planCredentials", () => {
   });
 
   it("a given source that handed over a long-term key: one MFA session token, then the roles without a code", () => {
-    const source = {
-      kind: "given" as const,
-      profile: "p",
-      origin: { type: "process" as const, command: "helper" },
-      credentials: "long-term" as const,
-    };
-    const plan = planCredentials({
-      profile: "r",
-      source,
-      hops: [{ profile: "r", roleArn: SWITCH, mfaSerial: SERIAL }],
-    });
+    const plan = planCredentials(switchFromProcess("long-term"));
     assert.deepEqual(
       plan.steps.map((s) => [s.kind, s.serial]),
       [
@@ -263,17 +262,7 @@ describe("planCredentials", () => {
   });
 
   it("a given source that handed over temporary credentials: AssumeRole with the code, and a note why", () => {
-    const source = {
-      kind: "given" as const,
-      profile: "p",
-      origin: { type: "process" as const, command: "helper" },
-      credentials: "temporary" as const,
-    };
-    const plan = planCredentials({
-      profile: "r",
-      source,
-      hops: [{ profile: "r", roleArn: SWITCH, mfaSerial: SERIAL }],
-    });
+    const plan = planCredentials(switchFromProcess("temporary"));
     assert.deepEqual(
       plan.steps.map((s) => [s.kind, s.serial]),
       [["assume-role", SERIAL]],
