@@ -83,6 +83,20 @@ describe("a rotation that fails after CreateAccessKey", () => {
     };
   };
   const storedKeyId = async () => (await ports()).storedKeyId();
+  /** What a rotation with these ports fails with (the case fails if it succeeds). */
+  const failedRotation = (p: RotatePorts) =>
+    rotateAccessKey(p).then(
+      () => assert.fail("the rotation should fail"),
+      (e: unknown) => e as RotateError,
+    );
+  /** The real createKey, telling `made` the id of the key it created. */
+  const noting =
+    (p: RotatePorts, made: (id: string) => void): RotatePorts["createKey"] =>
+    async (s) => {
+      const key = await p.createKey(s);
+      made(key.accessKeyId);
+      return key;
+    };
 
   before(async () => {
     f = await startSandboxUser({
@@ -95,20 +109,15 @@ describe("a rotation that fails after CreateAccessKey", () => {
   it("deletes the new key again when it cannot be proved, and keeps the old one in the vault", async () => {
     const p = await ports();
     let created: string | undefined;
-    const error = await rotateAccessKey({
+    const error = await failedRotation({
       ...p,
-      createKey: async (s) => {
-        const key = await p.createKey(s);
-        created = key.accessKeyId;
-        return key;
-      },
+      createKey: noting(p, (id) => {
+        created = id;
+      }),
       proveKey: async () => {
         throw new Error("injected: the new key does not work");
       },
-    }).then(
-      () => assert.fail("the rotation should fail"),
-      (e: unknown) => e,
-    );
+    });
     assert.ok(error instanceof RotateError);
     assert.match(error.message, /rotation failed while checking the new key: injected/);
     assert.match(error.hint ?? "", /nothing changed: the new key was deleted again/);
@@ -142,23 +151,18 @@ describe("a rotation that fails after CreateAccessKey", () => {
   it("says exactly what to do when the new key can be neither proved nor deleted", async () => {
     const p = await ports();
     let created = "";
-    const error = await rotateAccessKey({
+    const error = await failedRotation({
       ...p,
-      createKey: async (s) => {
-        const key = await p.createKey(s);
-        created = key.accessKeyId;
-        return key;
-      },
+      createKey: noting(p, (id) => {
+        created = id;
+      }),
       proveKey: async () => {
         throw new Error("injected: proof failed");
       },
       deleteKey: async () => {
         throw new Error("injected: IAM is down");
       },
-    }).then(
-      () => assert.fail("the rotation should fail"),
-      (e: unknown) => e as RotateError,
-    );
+    });
     assert.match(error.message, new RegExp(`the new key ${created} could not be deleted again`));
     assert.match(
       error.hint ?? "",
@@ -184,16 +188,13 @@ describe("a rotation that fails after CreateAccessKey", () => {
 
   it("keeps the new key when only the old key's deletion fails, and names the old key to delete", async () => {
     const p = await ports();
-    const error = await rotateAccessKey({
+    const error = await failedRotation({
       ...p,
       deleteKey: async (s, id) => {
         if (id === f.aliceKey.accessKeyId) throw new Error("injected: throttled");
         return p.deleteKey(s, id);
       },
-    }).then(
-      () => assert.fail("the rotation should report the old key"),
-      (e: unknown) => e as RotateError,
-    );
+    });
     assert.match(
       error.message,
       /is stored and works, but deleting the old key .* failed: injected: throttled/,
