@@ -4,8 +4,9 @@
 //     the bytes per second of all four together, from the first body byte to the last (what each session
 //     carries, without the fixed cost of opening connections), and the ratio 4 sessions ÷ 1 session
 //     (target ≥ 3.5);
-//   - `tobira cp` of one file up to web-a with --sessions 1 and --sessions 4 (when the sandbox runs its sshd):
-//     the seconds its parts took, as cp --json reports them, and the ratio; the copy's sha256 is checked.
+//   - `tobira cp` of one file up to web-a, and back down, with --sessions 1 and --sessions 4 (when the sandbox
+//     runs its sshd): the seconds its parts took, as cp --json reports them, and the ratio; the copy's sha256
+//     is checked.
 // Measured once in set-up (tens of seconds of data each) and printed as facts; every download's sha256 is
 // checked against the one the sandbox's HTTP service announces. Nothing here asserts a time.
 import { spawn } from "node:child_process";
@@ -44,16 +45,20 @@ async function stripedDownload(machine, sessions, file) {
   }
 }
 
-/** Bytes per second of the parts of one `tobira cp` up to web-a, and that the copy is intact. */
-async function stripedCopy(machine, sessions, local, size) {
+/**
+ * Bytes per second of the parts of one `tobira cp` between here and web-a ("up": `local` to the instance;
+ * "down": `local` as the instance's file back to here), and that the copy is intact. The sandbox's instance
+ * shares this machine's files, so both ends are paths here.
+ */
+async function stripedCopy(machine, sessions, local, size, direction = "up") {
   const services = JSON.parse(readFileSync(join(machine.stateDir, "local-services.json"), "utf8"));
-  const remote = join(machine.dir, `copied-${sessions}`);
-  mkdirSync(remote, { recursive: true });
+  const landedDir = join(machine.dir, `copied-${direction}-${sessions}`);
+  mkdirSync(landedDir, { recursive: true });
+  const instance = (path) => `${services.ssh.user}@web-a:${path}`;
   const args = [
     machine.entry,
     "cp",
-    local,
-    `${services.ssh.user}@web-a:${remote}/`,
+    ...(direction === "up" ? [local, instance(`${landedDir}/`)] : [instance(local), `${landedDir}/`]),
     "--sessions",
     String(sessions),
   ];
@@ -74,7 +79,7 @@ async function stripedCopy(machine, sessions, local, size) {
   if (code !== 0) throw new Error(`tobira cp --sessions ${sessions} failed:\n${stderr}`);
   const summary = JSON.parse(stdout);
   const landed = createHash("sha256")
-    .update(readFileSync(join(remote, "striping.bin")))
+    .update(readFileSync(join(landedDir, "striping.bin")))
     .digest("hex");
   if (landed !== summary.sha256 || summary.bytes !== size)
     throw new Error("tobira cp: the copy is not intact");
@@ -97,10 +102,17 @@ async function copyFacts(machine, log) {
   const one = await stripedCopy(machine, 1, local, size);
   log(`striping: tobira cp of ${size / 1024 / 1024} MiB up to web-a, --sessions 4`);
   const four = await stripedCopy(machine, 4, local, size);
+  log(`striping: tobira cp of ${size / 1024 / 1024} MiB down from web-a, --sessions 1 and 4`);
+  const oneDown = await stripedCopy(machine, 1, local, size, "down");
+  const fourDown = await stripedCopy(machine, 4, local, size, "down");
+  const mib = size / 1024 / 1024;
   return {
-    [`cp --sessions 1, ${size / 1024 / 1024} MiB up (its parts)`]: `${(one / 1e6).toFixed(3)} MB/s`,
-    [`cp --sessions 4, ${size / 1024 / 1024} MiB up (its parts)`]: `${(four / 1e6).toFixed(3)} MB/s`,
+    [`cp --sessions 1, ${mib} MiB up (its parts)`]: `${(one / 1e6).toFixed(3)} MB/s`,
+    [`cp --sessions 4, ${mib} MiB up (its parts)`]: `${(four / 1e6).toFixed(3)} MB/s`,
     "  cp striping: 4 sessions ÷ 1 session": `${(four / one).toFixed(2)} (target ≥ 3.5)`,
+    [`cp --sessions 1, ${mib} MiB down (its parts)`]: `${(oneDown / 1e6).toFixed(3)} MB/s`,
+    [`cp --sessions 4, ${mib} MiB down (its parts)`]: `${(fourDown / 1e6).toFixed(3)} MB/s`,
+    "  cp striping down: 4 sessions ÷ 1 session": `${(fourDown / oneDown).toFixed(2)} (target ≥ 3.5)`,
   };
 }
 
