@@ -42,6 +42,11 @@ export function registerSandboxNode(sandbox: Command): void {
       parseNumber,
     )
     .option(
+      "--key-auto-rotate-days <n>",
+      "the agent's Profile.KeyAutoRotateDays: rotate the RSA key pair at this age (0-365, default 0: never)",
+      parseNumber,
+    )
+    .option(
       "--port <port:service>",
       "a service the server runs: 80:http, 7:echo, 22:sshd, 5432:tcp:HOST:PORT (repeatable; default 80:http and 22:sshd)",
       collect,
@@ -53,7 +58,11 @@ export function registerSandboxNode(sandbox: Command): void {
     .description("the agent's refresher: role credentials into <node-dir>/credentials at half-life")
     .option("--node-dir <dir>", NODE_DIR_HELP)
     .option("--state <dir>", STATE_HELP)
-    .option("--speed <n>", "run the schedule N times faster (60: every 30 s)", parseNumber)
+    .option(
+      "--speed <n>",
+      "run the schedule N times faster (60: every 30 s); the key pair ages as much faster",
+      parseNumber,
+    )
     .option("--once", "one refresh, then exit")
     .action(async (options) => (await load.run()).runNodeAgent(options));
   node

@@ -60,6 +60,8 @@ export interface FingerprintFile {
 export interface AgentConfigFile {
   Ssm: { Endpoint: string };
   Agent: { Region: string };
+  /** KeyAutoRotateDays: rotate the RSA key pair when it is this many days old (0 or absent: never). */
+  Profile?: { KeyAutoRotateDays?: number };
 }
 
 /** identity_config.json (A.3): when the shared credentials were fetched and when they expire. */

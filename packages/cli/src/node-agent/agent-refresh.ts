@@ -17,6 +17,7 @@ import {
   writeAgentFile,
 } from "./agent-folder.js";
 import { hardwareHash, type SimulatedHardware, similarity } from "./hardware.js";
+import { keyRotationDue, rotateKeyPair } from "./key-rotation.js";
 import { writeSharedCredentials } from "./shared-credentials.js";
 
 export const SHARE_PROFILE = "default";
@@ -62,7 +63,31 @@ async function hibernate(paths: AgentPaths, reason: string, now: Date): Promise<
   };
 }
 
-export async function refreshOnce(paths: AgentPaths): Promise<RefreshOutcome> {
+export interface RefreshOptions {
+  /** How much faster than real time the agent's schedule runs (key age counts in agent time). */
+  speed?: number | undefined;
+}
+
+/** After a refresh: the key pair's rotation when it is due; a failure is reported, never fatal to the pass. */
+async function rotateIfDue(
+  paths: AgentPaths,
+  config: AgentConfigFile,
+  key: RegistrationKeyFile,
+  fingerprint: string,
+  updateKeyPair: boolean,
+  speed: number,
+): Promise<string | undefined> {
+  const days = config.Profile?.KeyAutoRotateDays ?? 0;
+  if (!keyRotationDue(key, days, updateKeyPair, Date.now(), speed)) return undefined;
+  try {
+    const target = { endpoint: config.Ssm.Endpoint, region: key.region };
+    return (await rotateKeyPair(paths, target, key, fingerprint)).event;
+  } catch (error) {
+    return `key rotation failed: ${(error as Error).message}`;
+  }
+}
+
+export async function refreshOnce(paths: AgentPaths, options: RefreshOptions = {}): Promise<RefreshOutcome> {
   const key = readAgentFile<RegistrationKeyFile>(paths.registrationKey, "registration key");
   const config = readAgentFile<AgentConfigFile>(paths.agentConfig, "config");
   const { print, event: hardwareEvent } = await currentFingerprint(paths);
@@ -109,9 +134,14 @@ export async function refreshOnce(paths: AgentPaths): Promise<RefreshOutcome> {
     nextRotationAt: new Date(now.getTime() + half).toISOString(),
   };
   await writeAgentFile(paths.status, status);
-  return {
-    nextInMs: half,
-    status,
-    event: `credentials refreshed for ${key.instanceID} until ${token.expiresAt.toISOString()}`,
-  };
+  const rotation = await rotateIfDue(
+    paths,
+    config,
+    key,
+    print.fingerprint,
+    token.updateKeyPair,
+    options.speed ?? 1,
+  );
+  const refreshed = `credentials refreshed for ${key.instanceID} until ${token.expiresAt.toISOString()}`;
+  return { nextInMs: half, status, event: rotation === undefined ? refreshed : `${refreshed}; ${rotation}` };
 }

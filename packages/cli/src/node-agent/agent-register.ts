@@ -17,6 +17,7 @@ import {
   writeAgentFile,
 } from "./agent-folder.js";
 import { DEFAULT_THRESHOLD, hardwareHash, newSimulatedHardware, type SimulatedHardware } from "./hardware.js";
+import { MAX_KEY_ROTATE_DAYS } from "./key-rotation.js";
 
 export interface RegisterInput extends AgentEndpoint {
   dir: string;
@@ -26,6 +27,8 @@ export interface RegisterInput extends AgentEndpoint {
   force?: boolean | undefined;
   /** -similarityThreshold: 1–100, or -1 to disable the check. */
   threshold?: number | undefined;
+  /** Profile.KeyAutoRotateDays of the agent's config: 0 (never) to 365. */
+  keyAutoRotateDays?: number | undefined;
   /** The services the simulated server runs (the sandbox serves its ports); absent: 80 and 22. */
   services?: NodeService[] | undefined;
 }
@@ -48,6 +51,12 @@ function checkInput(paths: AgentPaths, input: RegisterInput): void {
     };
     throw new TobiraError(`${paths.dir} is already registered as ${ManagedInstanceID ?? "a managed node"}`, {
       hint: "pass --force to register again with a new activation (the old key and fingerprint are replaced)",
+    });
+  }
+  const days = input.keyAutoRotateDays;
+  if (days !== undefined && !(Number.isInteger(days) && days >= 0 && days <= MAX_KEY_ROTATE_DAYS)) {
+    throw new TobiraError(`--key-auto-rotate-days ${days} is not allowed`, {
+      hint: `use a whole number of days from 0 (never) to ${MAX_KEY_ROTATE_DAYS}`,
     });
   }
   const t = input.threshold;
@@ -103,7 +112,13 @@ export async function registerNode(input: RegisterInput): Promise<Registered> {
     similarityThreshold: input.threshold ?? DEFAULT_THRESHOLD,
   };
   await writeAgentFile(paths.instanceFingerprint, print);
-  const config: AgentConfigFile = { Ssm: { Endpoint: input.endpoint }, Agent: { Region: input.region } };
+  const config: AgentConfigFile = {
+    Ssm: { Endpoint: input.endpoint },
+    Agent: { Region: input.region },
+    ...(input.keyAutoRotateDays === undefined
+      ? {}
+      : { Profile: { KeyAutoRotateDays: input.keyAutoRotateDays } }),
+  };
   await writeAgentFile(paths.agentConfig, config);
   await writeAgentFile(paths.status, { state: "running", since: new Date().toISOString() });
   return { nodeId, fingerprint, paths };

@@ -1,6 +1,6 @@
 // The agent's refresher loop: a pass (agent-refresh.ts), then sleep until the next one. `speed` shortens
-// every sleep by that factor, so a demo or test sees the half-hourly rotation in seconds; the credentials'
-// own expiry stays the sandbox's.
+// every sleep by that factor, so a demo or test sees the half-hourly rotation in seconds, and ages the key
+// pair as much faster (KeyAutoRotateDays); the credentials' own expiry stays the sandbox's.
 
 import { setTimeout as sleep } from "node:timers/promises";
 import { agentPaths } from "./agent-folder.js";
@@ -29,7 +29,7 @@ export async function runAgent(options: AgentRunOptions): Promise<void> {
   for (;;) {
     let waitMs: number;
     try {
-      const outcome = await refreshOnce(paths);
+      const outcome = await refreshOnce(paths, { speed });
       failures = 0;
       options.log(outcome.event);
       waitMs = outcome.nextInMs;

@@ -25,6 +25,7 @@ export interface NodeRegisterOptions {
   force?: boolean;
   similarityThreshold?: number;
   port?: string[];
+  keyAutoRotateDays?: number;
   json?: boolean;
 }
 
@@ -41,6 +42,7 @@ export async function runNodeRegister(options: NodeRegisterOptions): Promise<voi
     force: options.force,
     threshold: options.similarityThreshold,
     services,
+    keyAutoRotateDays: options.keyAutoRotateDays,
   });
   const ports = services ?? DEFAULT_SERVICES;
   const report = { nodeId: registered.nodeId, region: options.region, nodeDir: registered.paths.dir, ports };
