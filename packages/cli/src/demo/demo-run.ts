@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { TobiraError } from "../errors.js";
-import { OUTPUT_WIDTH } from "../output/wrap.js";
 import { describeStartFailure, loadSandboxLibrary } from "../sandbox-control/sandbox-library.js";
 import { inspectSandboxProcess, sandboxPaths } from "../sandbox-control/state-folder.js";
 import { describeAuditLines, readAuditLog } from "./demo-audit.js";
 import { DemoContext } from "./demo-context.js";
+import { concludeDemo, narrateSteps, writeAuditSection } from "./demo-narration.js";
 import { demoSteps } from "./demo-steps.js";
 
 /** Variables that would make the SDK use something other than the sandbox's config files. */
@@ -25,11 +25,6 @@ const CREDENTIAL_VARIABLES = [
   "AWS_ENDPOINT_URL_IAM",
   "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
 ];
-
-function heading(text: string): string {
-  const line = `── ${text} `;
-  return line.padEnd(OUTPUT_WIDTH, "─");
-}
 
 export async function runDemo(options: { state?: string; keep?: boolean }): Promise<void> {
   const out = process.stdout;
@@ -53,7 +48,7 @@ export async function runDemo(options: { state?: string; keep?: boolean }): Prom
     throw describeStartFailure(error, undefined);
   }
 
-  let surprises = 0;
+  let surprises: string[] = [];
   try {
     // The SDK reads these like any user's shell would after `export AWS_CONFIG_FILE=… AWS_SHARED_CREDENTIALS_FILE=…`.
     for (const name of CREDENTIAL_VARIABLES) delete process.env[name];
@@ -78,15 +73,12 @@ export async function runDemo(options: { state?: string; keep?: boolean }): Prom
         `  config:      ${paths.config}\n` +
         `  credentials: ${paths.credentials}\n`,
     );
-    for (const [index, step] of demoSteps.entries()) {
-      out.write(`\n${heading(`${index + 1}/${demoSteps.length}  ${step.title}`)}\n`);
-      await step.run(demo);
-    }
-
-    out.write(`\n${heading("What decided each call")}\n`);
-    out.write(`  every call is a line of ${paths.audit}:\n`);
-    for (const line of describeAuditLines(demo.calls, readAuditLog(paths.audit))) out.write(`${line}\n`);
-    surprises = demo.surprises().length;
+    await narrateSteps(out, demo, demoSteps);
+    writeAuditSection(out, "What decided each call", [
+      `  every call is a line of ${paths.audit}:`,
+      ...describeAuditLines(demo.calls, readAuditLog(paths.audit)),
+    ]);
+    surprises = demo.surprises();
   } finally {
     await running.close();
     if (options.state || options.keep) {
@@ -95,10 +87,10 @@ export async function runDemo(options: { state?: string; keep?: boolean }): Prom
       rmSync(stateDir, { recursive: true, force: true });
     }
   }
-  if (surprises > 0) {
-    throw new TobiraError(`${surprises} step(s) of the demo did not end as expected`, {
-      hint: "see the lines marked 'expected:' or 'NOT AS EXPECTED' above, and the audit log",
-    });
-  }
-  out.write("\nEverything ended as expected. Next: `tobira sandbox up` to try it with your own tools.\n");
+  concludeDemo(
+    out,
+    surprises,
+    "Everything ended as expected. Next: `tobira sandbox up` to try it with your own tools.",
+    "see the lines marked 'expected:' or 'NOT AS EXPECTED' above, and the audit log",
+  );
 }

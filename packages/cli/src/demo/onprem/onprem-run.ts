@@ -3,16 +3,14 @@
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TobiraError } from "../../errors.js";
 import { OUTPUT_WIDTH } from "../../output/wrap.js";
 import { describeStartFailure, loadSandboxLibrary } from "../../sandbox-control/sandbox-library.js";
 import { sandboxPaths } from "../../sandbox-control/state-folder.js";
 import { readAuditLog } from "../demo-audit.js";
 import { DemoContext } from "../demo-context.js";
+import { concludeDemo, narrateSteps, writeAuditSection } from "../demo-narration.js";
 import type { OnpremPlace } from "./onprem-place.js";
 import { onpremSteps } from "./onprem-steps.js";
-
-const heading = (text: string) => `── ${text} `.padEnd(OUTPUT_WIDTH, "─");
 
 /** The audit lines of the agent's calls and of the node's role, one short line each. */
 function nodeAuditLines(auditPath: string): string[] {
@@ -60,12 +58,8 @@ export async function runOnpremDemo(options: { keep?: boolean }): Promise<void> 
     out.write(
       `tobira demo onprem: an on-premises server gets an IAM role through an SSM hybrid activation,\n  and tobira hands it to the server's non-root users safely\n  sandbox: ${running.endpoint}\n`,
     );
-    for (const [index, step] of onpremSteps.entries()) {
-      out.write(`\n${heading(`${index + 1}/${onpremSteps.length}  ${step.title}`)}\n`);
-      await step.run(demo);
-    }
-    out.write(`\n${heading("The agent's and the node's calls in the audit log")}\n`);
-    for (const line of nodeAuditLines(paths.audit)) out.write(`${line}\n`);
+    await narrateSteps(out, demo, onpremSteps);
+    writeAuditSection(out, "The agent's and the node's calls in the audit log", nodeAuditLines(paths.audit));
   } finally {
     place.server?.child.kill("SIGTERM");
     await running.close();
@@ -73,13 +67,9 @@ export async function runOnpremDemo(options: { keep?: boolean }): Promise<void> 
     if (options.keep) out.write(`\nThe sandbox's files stay in ${stateDir}\n`);
     else rmSync(stateDir, { recursive: true, force: true });
   }
-  const surprises = demo.surprises();
-  if (surprises.length > 0) {
-    throw new TobiraError(`${surprises.length} step(s) of the demo did not end as expected`, {
-      hint: `see: ${surprises.join("; ")}`,
-    });
-  }
-  out.write(
-    "\nEverything ended as expected. docs/onprem-node.md shows `tobira node serve` as a systemd unit.\n",
+  concludeDemo(
+    out,
+    demo.surprises(),
+    "Everything ended as expected. docs/onprem-node.md shows `tobira node serve` as a systemd unit.",
   );
 }

@@ -4,15 +4,13 @@
 import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TobiraError } from "../../errors.js";
 import { OUTPUT_WIDTH } from "../../output/wrap.js";
 import { describeStartFailure, loadSandboxLibrary } from "../../sandbox-control/sandbox-library.js";
 import { sandboxPaths } from "../../sandbox-control/state-folder.js";
 import { readAuditLog } from "../demo-audit.js";
 import { DemoContext } from "../demo-context.js";
+import { concludeDemo, narrateSteps, writeAuditSection } from "../demo-narration.js";
 import { ssoSteps } from "./sso-steps.js";
-
-const heading = (text: string) => `── ${text} `.padEnd(OUTPUT_WIDTH, "─");
 
 function ssoAuditLines(auditPath: string): string[] {
   return readAuditLog(auditPath)
@@ -66,24 +64,16 @@ export async function runSsoDemo(options: { keep?: boolean }): Promise<void> {
     out.write(
       `tobira demo sso: an operator whose company moved to IAM Identity Center signs in once and reaches\n  roles, shells and chained roles with tobira\n  sandbox: ${running.endpoint}\n`,
     );
-    for (const [index, step] of ssoSteps.entries()) {
-      out.write(`\n${heading(`${index + 1}/${ssoSteps.length}  ${step.title}`)}\n`);
-      await step.run(demo);
-    }
-    out.write(`\n${heading("IAM Identity Center in the audit log")}\n`);
-    for (const line of ssoAuditLines(paths.audit)) out.write(`${line}\n`);
+    await narrateSteps(out, demo, ssoSteps);
+    writeAuditSection(out, "IAM Identity Center in the audit log", ssoAuditLines(paths.audit));
   } finally {
     await running.close();
     if (options.keep) out.write(`\nThe sandbox's files stay in ${stateDir}\n`);
     else rmSync(stateDir, { recursive: true, force: true });
   }
-  const surprises = demo.surprises();
-  if (surprises.length > 0) {
-    throw new TobiraError(`${surprises.length} step(s) of the demo did not end as expected`, {
-      hint: `see: ${surprises.join("; ")}`,
-    });
-  }
-  out.write(
-    '\nEverything ended as expected. README.md, "IAM Identity Center (SSO)", has the same steps by hand.\n',
+  concludeDemo(
+    out,
+    demo.surprises(),
+    'Everything ended as expected. README.md, "IAM Identity Center (SSO)", has the same steps by hand.',
   );
 }
