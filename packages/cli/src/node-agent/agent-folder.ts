@@ -81,7 +81,10 @@ export interface AgentStatusFile {
   since: string;
   reason?: string | undefined;
   lastRefreshAt?: string | undefined;
+  /** When the next refresh really happens (sooner than half-life under --speed). */
   nextRotationAt?: string | undefined;
+  /** The --speed the agent runs at, when not 1. */
+  speed?: number | undefined;
 }
 
 export function readAgentFile<T>(path: string, what: string): T {

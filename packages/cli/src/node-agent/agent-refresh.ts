@@ -125,23 +125,20 @@ export async function refreshOnce(paths: AgentPaths, options: RefreshOptions = {
     CredentialSource: "SSM",
   };
   await writeAgentFile(paths.identityConfig, identity);
-  // The refresher rotates at half the lifetime, as DHCP renews a lease.
+  // The refresher rotates at half the lifetime, as DHCP renews a lease. A faster schedule (--speed) comes
+  // back sooner on the same credentials: CredentialsExpiresAt above stays their true expiry, and the next
+  // pass is written as the real time it happens.
   const half = Math.max(0, (token.expiresAt.getTime() - now.getTime()) / 2);
+  const speed = options.speed ?? 1;
   const status: AgentStatusFile = {
     state: "running",
     since: now.toISOString(),
     lastRefreshAt: now.toISOString(),
-    nextRotationAt: new Date(now.getTime() + half).toISOString(),
+    nextRotationAt: new Date(now.getTime() + half / speed).toISOString(),
+    ...(speed === 1 ? {} : { speed }),
   };
   await writeAgentFile(paths.status, status);
-  const rotation = await rotateIfDue(
-    paths,
-    config,
-    key,
-    print.fingerprint,
-    token.updateKeyPair,
-    options.speed ?? 1,
-  );
+  const rotation = await rotateIfDue(paths, config, key, print.fingerprint, token.updateKeyPair, speed);
   const refreshed = `credentials refreshed for ${key.instanceID} until ${token.expiresAt.toISOString()}`;
   return { nextInMs: half, status, event: rotation === undefined ? refreshed : `${refreshed}; ${rotation}` };
 }

@@ -88,6 +88,18 @@ describe("tobira sandbox node", { skip: !BUILT && "run `npm run build` first" },
     assert.ok(Math.abs(half - 1800_000) < 5000, "the next rotation is at half-life");
   });
 
+  test("--speed brings the next pass sooner; the credentials' expiry stays the sandbox's hour", async () => {
+    const run = await fx.tobira(["sandbox", "node", "run", "--once", "--speed", "60", "--node-dir", nodeDir]);
+    assert.equal(run.code, 0, run.stderr);
+    const identity = JSON.parse(readFileSync(join(nodeDir, "runtimeconfig", "identity_config.json"), "utf8"));
+    const life = Date.parse(identity.CredentialsExpiresAt) - Date.parse(identity.CredentialsRetrievedAt);
+    assert.ok(Math.abs(life - 3600_000) < 5000, "the token's true expiry");
+    const status = JSON.parse(readFileSync(join(nodeDir, "agent-status.json"), "utf8"));
+    const next = Date.parse(status.nextRotationAt) - Date.parse(status.lastRefreshAt);
+    assert.ok(Math.abs(next - 30_000) < 1000, `the next pass in real time (${next} ms)`);
+    assert.equal(status.speed, 60);
+  });
+
   test("targets shows the node's tags, and a session runs a command on it", async () => {
     const listed = await fx.tobira(["targets", nodeId, "--profile", "project-a", "--json"]);
     assert.equal(listed.code, 0, listed.stderr);
