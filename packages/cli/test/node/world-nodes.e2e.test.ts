@@ -2,7 +2,7 @@
 // DescribeInstanceInformation (the real SDK) with their activation, role and tags, and reached by the built
 // CLI's sessions: a command, a port forward to the service the world gives them, `targets`.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -14,8 +14,10 @@ import {
 } from "@aws-sdk/client-ssm";
 import { parseWorld } from "@tobira/sandbox";
 import { echoText } from "../fixtures/port-clients.mjs";
-import { BUILT, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
+import { BUILT, runToEnd, type SandboxUser, startSandboxUser, tobiraBin } from "../fixtures/sandbox-user.js";
 import { hybridAdmin } from "./hybrid-fixture.js";
+
+const haveOpenSsh = existsSync("/usr/sbin/sshd") && existsSync("/usr/bin/ssh");
 
 const defaultYaml = join(
   fileURLToPath(new URL(".", import.meta.url)),
@@ -43,6 +45,7 @@ hybridActivations:
         ports:
           - { port: 80, service: http }
           - { port: 7, service: echo }
+          - { port: 22, service: sshd }
       - name: lab-win
         platform: Windows
         tags: { Project: project-b }
@@ -126,5 +129,32 @@ describe("nodes the world file registers", { skip: !BUILT && "run `npm run build
       run.child.kill("SIGINT");
       await run.exited;
     }
+  });
+
+  test("ssh through ssh-proxy reaches the node's sshd, its host key known from the start", async (t) => {
+    if (!haveOpenSsh) return t.skip("no OpenSSH");
+    const services = JSON.parse(readFileSync(join(fx.stateDir, "local-services.json"), "utf8"));
+    const ssh = services.ssh as { user: string; identityFile: string; knownHostsFile: string };
+    const proxy = `${process.execPath} ${tobiraBin} ssh-proxy %h %p --profile project-a`;
+    const options = [
+      `ProxyCommand=${proxy}`,
+      `User=${ssh.user}`,
+      `IdentityFile=${ssh.identityFile}`,
+      "IdentitiesOnly=yes",
+      `UserKnownHostsFile=${ssh.knownHostsFile}`,
+      "StrictHostKeyChecking=yes",
+      "BatchMode=yes",
+      "LogLevel=ERROR",
+    ].flatMap((o) => ["-o", o]);
+    const ran = await runToEnd(
+      "ssh",
+      ["-F", "none", ...options, "mi-0123456789abcdef0", "echo hello-lab-db"],
+      {
+        env: fx.env,
+        timeoutMs: 120_000,
+      },
+    );
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.equal(ran.stdout, "hello-lab-db\n");
   });
 });
