@@ -2,27 +2,7 @@
 // or why the sign-in was refused. Every value is escaped: the destination and issuer come from the URL.
 
 import type { ConsoleSession } from "./federation-signin-tokens.js";
-
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
-
-function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
-<body>
-<h1>${escapeHtml(title)}</h1>
-${body}
-</body>
-</html>
-`;
-}
+import { escapeHtml, htmlPage } from "./html-page.js";
 
 export interface SignedInFacts {
   session: ConsoleSession;
@@ -44,7 +24,7 @@ export function signedInPage(facts: SignedInFacts): string {
   const table = rows
     .map(([name, value]) => `<tr><th>${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`)
     .join("\n");
-  return page(
+  return htmlPage(
     "tobira sandbox console",
     `<p>This stands in for the AWS Management Console.</p>\n<table>\n${table}\n</table>`,
   );
@@ -52,7 +32,7 @@ export function signedInPage(facts: SignedInFacts): string {
 
 /** The page a refused login shows, with what to do. */
 export function refusedPage(reason: string): string {
-  return page(
+  return htmlPage(
     "Sign-in refused",
     `<p>${escapeHtml(reason)}</p>\n<p>Get a new sign-in URL (for example with <code>tobira login PROFILE --print</code>).</p>`,
   );

@@ -13,7 +13,7 @@ import { headerValue, type IncomingAwsRequest } from "../../server/incoming-requ
 import type { SandboxRuntime } from "../../server/runtime.js";
 import type { HttpRoute } from "../../server/service-registry.js";
 import type { IdentityCenter, SsoUser } from "../../world/model.js";
-import { escapeHtml } from "../federation-page.js";
+import { escapeHtml, htmlPage } from "../html-page.js";
 import { DEVICE_PAGE_PATH } from "./oidc.js";
 import { queryValue } from "./sso-answers.js";
 import { PAGE_SIGN_IN_SECONDS, SsoStore } from "./sso-store.js";
@@ -30,20 +30,8 @@ class PageRefusal extends Error {
   }
 }
 
-function html(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
-<body>
-<h1>${escapeHtml(title)}</h1>
-${body}
-</body>
-</html>
-`;
-}
-
 function signInPage(instance: IdentityCenter, userCode: string, problem?: string): string {
-  return html(
+  return htmlPage(
     "Sign in",
     `${problem === undefined ? "" : `<p role="alert">${escapeHtml(problem)}</p>\n`}<p>Sign in to ${escapeHtml(instance.startUrl)} (sandbox) to authorize the device.</p>
 <form method="post" action="${DEVICE_PAGE_PATH}">
@@ -57,7 +45,7 @@ function signInPage(instance: IdentityCenter, userCode: string, problem?: string
 }
 
 function authorizePage(instance: IdentityCenter, userCode: string, user: SsoUser): string {
-  return html(
+  return htmlPage(
     "Authorize request",
     `<p>Signed in to ${escapeHtml(instance.startUrl)} (sandbox) as ${escapeHtml(user.displayName)} (${escapeHtml(user.name)}). Allow the device to act for you?</p>
 <form method="post" action="${DEVICE_PAGE_PATH}">
@@ -191,7 +179,7 @@ function post(request: IncomingAwsRequest, runtime: SandboxRuntime, json: boolea
     }
     const result = decide(runtime, form, signedInUser(runtime, request), audit);
     const words = result.status === "approved" ? "Request approved" : "Request denied";
-    const page = html(
+    const page = htmlPage(
       words,
       `<p>${escapeHtml(result.user)} ${escapeHtml(result.status)} ${escapeHtml(result.userCode)}. You can close this window.</p>`,
     );
@@ -203,7 +191,7 @@ function post(request: IncomingAwsRequest, runtime: SandboxRuntime, json: boolea
     const page =
       instance && error.status === 401
         ? signInPage(instance, userCode, error.message)
-        : html("Cannot authorize", `<p>${escapeHtml(error.message)}</p>`);
+        : htmlPage("Cannot authorize", `<p>${escapeHtml(error.message)}</p>`);
     return answer(error.status, json, { error: error.code, message: error.message }, page, failed);
   }
 }
@@ -219,7 +207,7 @@ async function handle(
   const userCode = queryValue(request, "user_code") ?? "";
   const user = signedInUser(runtime, request);
   const page = !instance
-    ? html("No Identity Center", "<p>This sandbox world has no IAM Identity Center instance.</p>")
+    ? htmlPage("No Identity Center", "<p>This sandbox world has no IAM Identity Center instance.</p>")
     : user
       ? authorizePage(instance, userCode, user)
       : signInPage(instance, userCode);
