@@ -12,6 +12,7 @@
 //   chaining (one hour at most), so such a role is assumed straight from the long-term keys, with the code.
 // - two roles or more: every hop after the first credentials is chained, so each is capped at one hour; the
 //   plan carries one note saying so when a longer duration was asked for.
+import type { SsoRoleRequest } from "../sso/role-credentials.js";
 import type { ChainOptions, CredentialChainSpec, RoleHop, SourceSpec } from "./chain-spec.js";
 import { CredentialSettingError } from "./errors.js";
 
@@ -53,17 +54,8 @@ export interface AssumeRoleStep {
  * IAM Identity Center's GetRoleCredentials: the permission set's role in the account, with the access token
  * the sso-session's login cached. It is the chain's first step; roles after it are chained (one hour at most).
  */
-export interface SsoRoleStep {
+export interface SsoRoleStep extends SsoRoleRequest {
   kind: "sso-role";
-  profile: string;
-  accountId: string;
-  /** The permission set's name (sso_role_name). */
-  roleName: string;
-  startUrl: string;
-  sessionName?: string | undefined;
-  /** The sso_region: where the portal is called. */
-  region: string;
-  endpointUrl?: string;
   /** Never an MFA code: Identity Center asked for MFA at sign-in. */
   serial?: undefined;
 }

@@ -5,13 +5,15 @@ import { TobiraError } from "../errors.js";
 import { loginRequired, ssoAccessToken } from "./access-token.js";
 import { clientOptions, ssoEndpoints } from "./sso-endpoints.js";
 
-/** What the credential chain's first step names (structurally its SsoRoleStep). */
+/** What GetRoleCredentials needs: the credential chain's SsoRoleStep is this and its kind. */
 export interface SsoRoleRequest {
   profile: string;
   accountId: string;
+  /** The permission set's name (sso_role_name). */
   roleName: string;
   startUrl: string;
   sessionName?: string | undefined;
+  /** The sso_region: where the portal is called. */
   region: string;
   endpointUrl?: string;
 }
