@@ -6,7 +6,7 @@ import { LEAF_PASSPHRASE, type Leaf } from "../../../sandbox/test/rolesanywhere/
 import { FileSessionCache } from "../../src/credentials/session-cache-file.js";
 import { cachedCredentialsForWords } from "../../src/rolesanywhere/cached-answer.js";
 import { BUILT } from "../fixtures/sandbox-user.js";
-import { type RaMachine, SERVER_ROLE, startRaMachine } from "./ra-fixture.js";
+import { identityArgs, type RaMachine, SERVER_ROLE, startRaMachine } from "./ra-fixture.js";
 
 interface Version1 {
   AccessKeyId: string;
@@ -30,18 +30,7 @@ describe("Roles Anywhere credentials are cached like tobira's other temporary cr
   const args = (leaf: Pick<Leaf, "certificatePath" | "keyPath">, extra: string[] = []) => [
     "rolesanywhere",
     "credential-process",
-    "--certificate",
-    leaf.certificatePath,
-    "--private-key",
-    leaf.keyPath,
-    "--intermediates",
-    m.pki.intermediatePath,
-    "--trust-anchor-arn",
-    m.anchorArn,
-    "--profile-arn",
-    m.profileArn,
-    "--role-arn",
-    SERVER_ROLE,
+    ...identityArgs(m, leaf, { intermediates: true }),
     ...extra,
   ];
   const issue = async (argv: string[], extra: NodeJS.ProcessEnv = {}) => {

@@ -7,7 +7,7 @@ import { fromIni } from "@aws-sdk/credential-providers";
 import { LEAF_PASSPHRASE, type Leaf } from "../../../sandbox/test/rolesanywhere/pki.js";
 import { runOnPty } from "../fixtures/pty-run.js";
 import { BUILT, tobiraBin } from "../fixtures/sandbox-user.js";
-import { type RaMachine, REGION, SERVER_ROLE, startRaMachine } from "./ra-fixture.js";
+import { identityArgs, type RaMachine, REGION, SERVER_ROLE, startRaMachine } from "./ra-fixture.js";
 
 describe("tobira rolesanywhere credential-process against the sandbox", {
   skip: !BUILT && "needs npm run build",
@@ -21,16 +21,7 @@ describe("tobira rolesanywhere credential-process against the sandbox", {
   const args = (leaf: Leaf, extra: string[] = []) => [
     "rolesanywhere",
     "credential-process",
-    "--certificate",
-    leaf.certificatePath,
-    "--private-key",
-    leaf.keyPath,
-    "--trust-anchor-arn",
-    m.anchorArn,
-    "--profile-arn",
-    m.profileArn,
-    "--role-arn",
-    SERVER_ROLE,
+    ...identityArgs(m, leaf),
     ...extra,
   ];
   const sts = (credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string }) =>

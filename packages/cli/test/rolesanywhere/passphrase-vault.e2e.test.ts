@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { LEAF_PASSPHRASE } from "../../../sandbox/test/rolesanywhere/pki.js";
 import { BUILT } from "../fixtures/sandbox-user.js";
-import { type RaMachine, SERVER_ROLE, startRaMachine } from "./ra-fixture.js";
+import { identityArgs, type RaMachine, SERVER_ROLE, startRaMachine } from "./ra-fixture.js";
 
 const VAULT_PASSPHRASE = "vault passphrase for the test";
 
@@ -29,16 +29,7 @@ describe("an encrypted key's passphrase kept in tobira's vault", {
       [
         "rolesanywhere",
         "credential-process",
-        "--certificate",
-        m.pki.encryptedLeaf.certificatePath,
-        "--private-key",
-        keyPath(),
-        "--trust-anchor-arn",
-        m.anchorArn,
-        "--profile-arn",
-        m.profileArn,
-        "--role-arn",
-        SERVER_ROLE,
+        ...identityArgs(m, { certificatePath: m.pki.encryptedLeaf.certificatePath, keyPath: keyPath() }),
         "--no-cache",
         ...extra,
       ],

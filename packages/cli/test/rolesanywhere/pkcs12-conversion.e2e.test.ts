@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { isPkcs12 } from "../../src/credentials/rolesanywhere/key-material.js";
 import { BUILT } from "../fixtures/sandbox-user.js";
-import { type RaMachine, SERVER_ROLE, startRaMachine } from "./ra-fixture.js";
+import { identityArgs, type RaMachine, startRaMachine } from "./ra-fixture.js";
 
 // Test material only: the bundle's and the key's passwords are handed to openssl through its env: form, as
 // the README's commands would ask for them on the terminal.
@@ -42,16 +42,7 @@ describe("a PKCS#12 bundle: refused with the conversion, which the README's comm
   const identity = (certificate: string, key: string, extra: string[] = []) => [
     "rolesanywhere",
     "credential-process",
-    "--certificate",
-    certificate,
-    "--private-key",
-    key,
-    "--trust-anchor-arn",
-    m.anchorArn,
-    "--profile-arn",
-    m.profileArn,
-    "--role-arn",
-    SERVER_ROLE,
+    ...identityArgs(m, { certificatePath: certificate, keyPath: key }),
     "--no-cache",
     ...extra,
   ];

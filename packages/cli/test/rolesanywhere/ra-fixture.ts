@@ -28,6 +28,31 @@ export interface RaMachine {
   dispose(): Promise<void>;
 }
 
+/**
+ * The certificate identity of a `tobira rolesanywhere` command as the operator types it: the leaf's
+ * certificate and private key (with the intermediate CA when asked), the machine's trust anchor and first
+ * profile, and SERVER_ROLE.
+ */
+export function identityArgs(
+  m: RaMachine,
+  leaf: { certificatePath: string; keyPath: string },
+  options: { intermediates?: boolean } = {},
+): string[] {
+  return [
+    "--certificate",
+    leaf.certificatePath,
+    "--private-key",
+    leaf.keyPath,
+    ...(options.intermediates ? ["--intermediates", m.pki.intermediatePath] : []),
+    "--trust-anchor-arn",
+    m.anchorArn,
+    "--profile-arn",
+    m.profileArn,
+    "--role-arn",
+    SERVER_ROLE,
+  ];
+}
+
 export async function startRaMachine(): Promise<RaMachine> {
   const pki = makeTestPki();
   const world = raWorld(pki);

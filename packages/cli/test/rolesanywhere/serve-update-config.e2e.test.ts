@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { runToEnd } from "../../src/sandbox-control/user-machine.js";
 import { BUILT, tobiraBin } from "../fixtures/sandbox-user.js";
-import { type RaMachine, REGION, SERVER_ROLE, startRaMachine } from "./ra-fixture.js";
+import { identityArgs, type RaMachine, REGION, SERVER_ROLE, startRaMachine } from "./ra-fixture.js";
 
 const STS_CALLER = join(import.meta.dirname, "..", "serve", "sts-caller.mjs");
 
@@ -17,20 +17,7 @@ describe("tobira rolesanywhere serve and update, and tobira_rolesanywhere_* prof
   let identity: string[];
   before(async () => {
     m = await startRaMachine();
-    identity = [
-      "--certificate",
-      m.pki.ecLeaf.certificatePath,
-      "--private-key",
-      m.pki.ecLeaf.keyPath,
-      "--intermediates",
-      m.pki.intermediatePath,
-      "--trust-anchor-arn",
-      m.anchorArn,
-      "--profile-arn",
-      m.profileArn,
-      "--role-arn",
-      SERVER_ROLE,
-    ];
+    identity = identityArgs(m, m.pki.ecLeaf, { intermediates: true });
   });
   after(() => m.dispose());
 
