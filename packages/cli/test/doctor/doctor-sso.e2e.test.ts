@@ -3,18 +3,16 @@
 // refreshed, one whose refresh token the portal refused, a signed-out token, a permission set the user is not
 // assigned — is named in its own step with its fix, and nothing else is wrong. No token is ever printed.
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { LogoutCommand, SSOClient } from "@aws-sdk/client-sso";
 import type { World } from "@tobira/sandbox";
 import { BUILT, type SandboxUser, startSandboxUser, worldVariant } from "../fixtures/sandbox-user.js";
+import { START_URL, ssoLogin, ssoTokenFile } from "../fixtures/sso-login.js";
 
 const skip = !BUILT && "run `npm run build` first";
 const timeout = 180_000;
 const PROFILE = "sso-SessionOperator-222222222222";
-const START_URL = "https://d-956700a1b2.awsapps.com/start";
 const LOGIN_FIX = "`tobira sso login --sso-session sandbox`";
 
 interface Step {
@@ -30,24 +28,9 @@ interface Report {
   steps: Step[];
 }
 
-const tokenFile = (fx: SandboxUser, id = "sandbox") =>
-  join(fx.root, ".aws", "sso", "cache", `${createHash("sha1").update(id).digest("hex")}.json`);
-
 async function login(fx: SandboxUser, args = ["--sso-session", "sandbox"]) {
-  const run = fx.spawnTobira(["sso", "login", ...args, "--no-browser"]);
-  const code = (await run.waitFor(/confirm the code ([A-Z]{4}-[A-Z]{4})/))[1]!;
-  const approve = await fx.tobira([
-    "sandbox",
-    "sso",
-    "approve",
-    code,
-    "--user",
-    "dave",
-    "--state",
-    fx.stateDir,
-  ]);
-  assert.equal(approve.code, 0, approve.stderr);
-  assert.equal(await run.exited, 0, run.stderr());
+  const result = await ssoLogin(fx, args);
+  assert.equal(result.status, 0, result.stderr);
 }
 
 async function doctor(fx: SandboxUser, args: string[]) {
@@ -64,9 +47,9 @@ function stepOf(report: Report, id: string): Step {
 
 /** The token's fields, edited in place (an expiry in the past, no refresh token, …). */
 function editToken(fx: SandboxUser, edit: (token: Record<string, string>) => void, id = "sandbox") {
-  const token = JSON.parse(readFileSync(tokenFile(fx, id), "utf8")) as Record<string, string>;
+  const token = JSON.parse(readFileSync(ssoTokenFile(fx, id), "utf8")) as Record<string, string>;
   edit(token);
-  writeFileSync(tokenFile(fx, id), JSON.stringify(token), { mode: 0o600 });
+  writeFileSync(ssoTokenFile(fx, id), JSON.stringify(token), { mode: 0o600 });
 }
 
 function withSandbox(label: string, world: World | undefined, body: (get: () => SandboxUser) => void) {
@@ -161,11 +144,11 @@ withSandbox("an SSO profile", undefined, (fx) => {
     assert.equal(token.status, "ok", token.summary);
     assert.equal(token.summary, "expired at 2020-01-01T00:00:00Z, refreshed with the refresh token");
     assert.equal(stepOf(report, "sts:0").status, "ok");
-    assert.ok(Date.parse(JSON.parse(readFileSync(tokenFile(fx()), "utf8")).expiresAt) > Date.now());
+    assert.ok(Date.parse(JSON.parse(readFileSync(ssoTokenFile(fx()), "utf8")).expiresAt) > Date.now());
   });
 
   test("signed out elsewhere (the token still looks valid): GetRoleCredentials fails, fix: sign in again", async () => {
-    const { accessToken } = JSON.parse(readFileSync(tokenFile(fx()), "utf8")) as { accessToken: string };
+    const { accessToken } = JSON.parse(readFileSync(ssoTokenFile(fx()), "utf8")) as { accessToken: string };
     await new SSOClient({ endpoint: fx().sandbox.endpoint, region: "ap-northeast-1" }).send(
       new LogoutCommand({ accessToken }),
     );
@@ -210,7 +193,7 @@ withSandbox("an SSO profile", undefined, (fx) => {
     );
     assert.match(token.evidence.join("\n"), /no refresh token/);
     assert.equal(token.fix, "tobira sso login --profile sso-legacy");
-    rmSync(tokenFile(fx(), START_URL));
+    rmSync(ssoTokenFile(fx(), START_URL));
   });
 });
 

@@ -10,30 +10,16 @@ import { after, before, describe, it } from "node:test";
 import { GetRoleCredentialsCommand, LogoutCommand, SSOClient } from "@aws-sdk/client-sso";
 import { fromSSO } from "@aws-sdk/credential-provider-sso";
 import { BUILT, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
-
-const SESSION_PROFILE = "sso-SessionOperator-222222222222";
-const READONLY_PROFILE = "sso-ReadOnly-111111111111";
-const START_URL = "https://d-956700a1b2.awsapps.com/start";
+import {
+  chainedAndLegacyProfiles,
+  READONLY_PROFILE,
+  SESSION_PROFILE,
+  START_URL,
+  ssoLogin,
+  ssoTokenFile,
+} from "../fixtures/sso-login.js";
 
 const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
-
-function extraConfig(endpoint: string): string {
-  return `
-[profile sso-audit]
-role_arn = arn:aws:iam::222222222222:role/audit-from-sso
-source_profile = ${READONLY_PROFILE}
-region = ap-northeast-1
-endpoint_url = ${endpoint}
-
-[profile sso-legacy]
-sso_start_url = ${START_URL}
-sso_region = ap-northeast-1
-sso_account_id = 222222222222
-sso_role_name = SessionOperator
-region = ap-northeast-1
-endpoint_url = ${endpoint}
-`;
-}
 
 interface Report {
   tokens: { file: string; startUrl?: string; ssoSession?: string; portalLogout: string }[];
@@ -43,25 +29,13 @@ interface Report {
 
 describe("tobira sso logout", { skip: !BUILT && "run `npm run build` first" }, () => {
   let f: SandboxUser;
-  const tokenFile = (id: string) => join(f.root, ".aws", "sso", "cache", `${sha1(id)}.json`);
+  const tokenFile = (id: string) => ssoTokenFile(f, id);
   const cliCache = () => join(f.root, ".aws", "cli", "cache");
   const portal = () => new SSOClient({ endpoint: f.sandbox.endpoint, region: "ap-northeast-1" });
 
   async function login(args: string[]) {
-    const run = f.spawnTobira(["sso", "login", ...args, "--no-browser"]);
-    const code = (await run.waitFor(/confirm the code ([A-Z]{4}-[A-Z]{4})/))[1]!;
-    const approve = await f.tobira([
-      "sandbox",
-      "sso",
-      "approve",
-      code,
-      "--user",
-      "dave",
-      "--state",
-      f.stateDir,
-    ]);
-    assert.equal(approve.code, 0, approve.stderr);
-    assert.equal(await run.exited, 0, run.stderr());
+    const result = await ssoLogin(f, args);
+    assert.equal(result.status, 0, result.stderr);
   }
 
   async function logout(args: string[]) {
@@ -75,7 +49,7 @@ describe("tobira sso logout", { skip: !BUILT && "run `npm run build` first" }, (
     f = await startSandboxUser({ label: "sso-logout", extraConfig: "" });
     writeFileSync(
       f.env.AWS_CONFIG_FILE!,
-      readFileSync(f.env.AWS_CONFIG_FILE!, "utf8") + extraConfig(f.sandbox.endpoint),
+      readFileSync(f.env.AWS_CONFIG_FILE!, "utf8") + chainedAndLegacyProfiles(f.sandbox.endpoint),
     );
   });
   after(() => f?.close());

@@ -3,40 +3,24 @@
 // session commands and role chaining from an SSO profile, the AWS SDK's own fromSSO reading tobira's cache,
 // refresh, expired and revoked tokens, concurrent commands during a login, and bad input.
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { chownSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { LogoutCommand, SSOClient } from "@aws-sdk/client-sso";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromSSO } from "@aws-sdk/credential-provider-sso";
 import { BUILT, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
+import {
+  chainedAndLegacyProfiles,
+  SESSION_PROFILE,
+  START_URL,
+  ssoLogin,
+  ssoTokenFile,
+} from "../fixtures/sso-login.js";
 
-const SESSION_PROFILE = "sso-SessionOperator-222222222222";
-const READONLY_PROFILE = "sso-ReadOnly-111111111111";
 const SESSION_ROLE = "AWSReservedSSO_SessionOperator_d75c4bd293b1a7d5";
-const START_URL = "https://d-956700a1b2.awsapps.com/start";
-
-function cacheFile(f: SandboxUser, id: string): string {
-  return join(f.root, ".aws", "sso", "cache", `${createHash("sha1").update(id).digest("hex")}.json`);
-}
 
 function extraConfig(endpoint: string): string {
-  return `
-[profile sso-audit]
-role_arn = arn:aws:iam::222222222222:role/audit-from-sso
-source_profile = ${READONLY_PROFILE}
-region = ap-northeast-1
-endpoint_url = ${endpoint}
-
-[profile sso-legacy]
-sso_start_url = ${START_URL}
-sso_region = ap-northeast-1
-sso_account_id = 222222222222
-sso_role_name = SessionOperator
-region = ap-northeast-1
-endpoint_url = ${endpoint}
-
+  return `${chainedAndLegacyProfiles(endpoint)}
 [profile sso-nosession]
 sso_session = nope
 sso_account_id = 222222222222
@@ -48,25 +32,6 @@ sso_start_url = https://d-0000000000.awsapps.com/start
 sso_account_id = 222222222222
 sso_role_name = SessionOperator
 `;
-}
-
-/** `tobira sso login …` started, its code approved (or denied) once printed; resolves its result. */
-async function login(f: SandboxUser, args: string[], decision: "allow" | "deny" = "allow") {
-  const run = f.spawnTobira(["sso", "login", ...args, "--no-browser"]);
-  const code = (await run.waitFor(/confirm the code ([A-Z]{4}-[A-Z]{4})/))[1]!;
-  const approve = await f.tobira([
-    "sandbox",
-    "sso",
-    "approve",
-    code,
-    "--user",
-    "dave",
-    "--state",
-    f.stateDir,
-    ...(decision === "deny" ? ["--deny"] : []),
-  ]);
-  assert.equal(approve.code, 0, approve.stderr);
-  return { code, status: await run.exited, stderr: run.stderr(), stdout: run.stdout() };
 }
 
 async function exportJson(f: SandboxUser, profile: string) {
@@ -138,7 +103,7 @@ describe("tobira sso login and SSO profiles against the sandbox", {
   });
 
   it("caches the token as the AWS CLI does: ~/.aws/sso/cache/sha1(session).json, 0600, its fields", () => {
-    const path = cacheFile(f, "sandbox");
+    const path = ssoTokenFile(f, "sandbox");
     assert.equal(statSync(path).mode & 0o777, 0o600);
     const token = JSON.parse(readFileSync(path, "utf8")) as Record<string, string>;
     assert.equal(token.startUrl, START_URL);
@@ -242,7 +207,7 @@ describe("tobira sso login and SSO profiles against the sandbox", {
   });
 
   it("refreshes a token close to expiry with the refresh token, and rewrites the cache", async () => {
-    const path = cacheFile(f, "sandbox");
+    const path = ssoTokenFile(f, "sandbox");
     const before = JSON.parse(readFileSync(path, "utf8")) as Record<string, string>;
     writeFileSync(
       path,
@@ -259,7 +224,7 @@ describe("tobira sso login and SSO profiles against the sandbox", {
   });
 
   it("a revoked (logged-out) token and an expired one without refresh: 'run tobira sso login'", async () => {
-    const path = cacheFile(f, "sandbox");
+    const path = ssoTokenFile(f, "sandbox");
     const token = JSON.parse(readFileSync(path, "utf8")) as Record<string, string>;
     await new SSOClient({ endpoint: f.sandbox.endpoint, region: "ap-northeast-1" }).send(
       new LogoutCommand({ accessToken: token.accessToken! }),
@@ -282,17 +247,17 @@ describe("tobira sso login and SSO profiles against the sandbox", {
   });
 
   it("the legacy sso_start_url form: its own cache file (sha1 of the start URL), no refresh token", async () => {
-    const result = await login(f, ["--profile", "sso-legacy", "--json"]);
+    const result = await ssoLogin(f, ["--profile", "sso-legacy", "--json"]);
     assert.equal(result.status, 0, result.stderr);
     const report = JSON.parse(result.stdout) as { refreshable: boolean; cacheFile: string };
-    assert.equal(report.cacheFile, cacheFile(f, START_URL));
+    assert.equal(report.cacheFile, ssoTokenFile(f, START_URL));
     assert.equal(report.refreshable, false);
     const exported = await exportJson(f, "sso-legacy");
     assert.equal(exported.code, 0, exported.stderr);
   });
 
   it("a denied approval ends the login with a clear error", async () => {
-    const result = await login(f, ["--sso-session", "sandbox"], "deny");
+    const result = await ssoLogin(f, ["--sso-session", "sandbox"], "deny");
     assert.equal(result.status, 1);
     assert.match(result.stderr, /the sign-in request was denied in the browser/);
   });
@@ -308,7 +273,7 @@ describe("tobira sso login and SSO profiles against the sandbox", {
       mismatch.stderr,
       /sso_start_url https:\/\/d-0000000000\.awsapps\.com\/start .* differs from sso-session "sandbox"'s https:\/\/d-956700a1b2/,
     );
-    const path = cacheFile(f, "sandbox");
+    const path = ssoTokenFile(f, "sandbox");
     writeFileSync(path, "{not json", { mode: 0o600 });
     await f.tobira(["clear"]);
     const corrupt = await f.tobira(["export", SESSION_PROFILE]);
@@ -318,7 +283,7 @@ describe("tobira sso login and SSO profiles against the sandbox", {
       /hint: run `tobira sso login --sso-session sandbox`; it writes the file anew/,
     );
     if (process.getuid?.() === 0) {
-      writeFileSync(path, readFileSync(cacheFile(f, START_URL)), { mode: 0o600 });
+      writeFileSync(path, readFileSync(ssoTokenFile(f, START_URL)), { mode: 0o600 });
       chownSync(path, 4242, 4242);
       const foreign = await f.tobira(["export", SESSION_PROFILE]);
       assert.match(foreign.stderr, /belongs to another user \(uid 4242\)/);
