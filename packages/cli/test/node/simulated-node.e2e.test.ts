@@ -8,8 +8,8 @@ import { after, before, describe, test } from "node:test";
 import { DescribeInstanceInformationCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { echoText } from "../fixtures/port-clients.mjs";
-import { sandboxSshLogin } from "../fixtures/sandbox-sessions.js";
-import { BUILT, runToEnd, type SandboxUser, startSandboxUser, tobiraBin } from "../fixtures/sandbox-user.js";
+import { sandboxSshLogin, sshProxyOptions } from "../fixtures/sandbox-sessions.js";
+import { BUILT, runToEnd, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
 import { hybridAdmin, newActivation, REGION, registerArgs, registerNode } from "./hybrid-fixture.js";
 
 const haveOpenSsh = existsSync("/usr/sbin/sshd") && existsSync("/usr/bin/ssh");
@@ -139,17 +139,7 @@ describe("tobira sandbox node", { skip: !BUILT && "run `npm run build` first" },
     if (!haveOpenSsh) return;
     const ssh = sandboxSshLogin(fx);
     assert.ok(ssh, "the sandbox offers its sshd");
-    const proxy = `${process.execPath} ${tobiraBin} ssh-proxy %h %p --profile project-a`;
-    const options = [
-      `ProxyCommand=${proxy}`,
-      `User=${ssh.user}`,
-      `IdentityFile=${ssh.identityFile}`,
-      "IdentitiesOnly=yes",
-      `UserKnownHostsFile=${ssh.knownHostsFile}`,
-      "StrictHostKeyChecking=yes",
-      "BatchMode=yes",
-      "LogLevel=ERROR",
-    ].flatMap((o) => ["-o", o]);
+    const options = sshProxyOptions(ssh, "project-a");
     const ran = await runToEnd("ssh", ["-F", "none", ...options, nodeId, "echo hello-over-ssh"], {
       env: fx.env,
       timeoutMs: 120_000,

@@ -14,7 +14,8 @@ import {
 } from "@aws-sdk/client-ssm";
 import { parseWorld } from "@tobira/sandbox";
 import { echoText } from "../fixtures/port-clients.mjs";
-import { BUILT, runToEnd, type SandboxUser, startSandboxUser, tobiraBin } from "../fixtures/sandbox-user.js";
+import { sandboxSshLogin, sshProxyOptions } from "../fixtures/sandbox-sessions.js";
+import { BUILT, runToEnd, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
 import { hybridAdmin } from "./hybrid-fixture.js";
 
 const haveOpenSsh = existsSync("/usr/sbin/sshd") && existsSync("/usr/bin/ssh");
@@ -133,19 +134,9 @@ describe("nodes the world file registers", { skip: !BUILT && "run `npm run build
 
   test("ssh through ssh-proxy reaches the node's sshd, its host key known from the start", async (t) => {
     if (!haveOpenSsh) return t.skip("no OpenSSH");
-    const services = JSON.parse(readFileSync(join(fx.stateDir, "local-services.json"), "utf8"));
-    const ssh = services.ssh as { user: string; identityFile: string; knownHostsFile: string };
-    const proxy = `${process.execPath} ${tobiraBin} ssh-proxy %h %p --profile project-a`;
-    const options = [
-      `ProxyCommand=${proxy}`,
-      `User=${ssh.user}`,
-      `IdentityFile=${ssh.identityFile}`,
-      "IdentitiesOnly=yes",
-      `UserKnownHostsFile=${ssh.knownHostsFile}`,
-      "StrictHostKeyChecking=yes",
-      "BatchMode=yes",
-      "LogLevel=ERROR",
-    ].flatMap((o) => ["-o", o]);
+    const ssh = sandboxSshLogin(fx);
+    assert.ok(ssh, "the sandbox offers its sshd");
+    const options = sshProxyOptions(ssh, "project-a");
     const ran = await runToEnd(
       "ssh",
       ["-F", "none", ...options, "mi-0123456789abcdef0", "echo hello-lab-db"],
