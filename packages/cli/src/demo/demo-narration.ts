@@ -1,13 +1,13 @@
 // How every demo tells its story: each step under a numbered heading, what the audit log says under one more,
 // and the verdict at the end: the steps that did not end as expected as one error, or the closing line.
 import { TobiraError } from "../errors.js";
-import { OUTPUT_WIDTH } from "../output/wrap.js";
+import { ruledHeading, wrapText } from "../output/wrap.js";
 import type { DemoContext } from "./demo-context.js";
 import type { DemoStep } from "./demo-step.js";
 
 type Out = Pick<NodeJS.WriteStream, "write">;
 
-export const heading = (text: string): string => `── ${text} `.padEnd(OUTPUT_WIDTH, "─");
+export const heading = ruledHeading;
 
 /** Runs the steps in order, each under "── N/M  title ───". */
 export async function narrateSteps(out: Out, demo: DemoContext, steps: readonly DemoStep[]): Promise<void> {
@@ -33,5 +33,5 @@ export function concludeDemo(out: Out, surprises: readonly string[], closing: st
       hint: hint ?? `see: ${surprises.join("; ")}`,
     });
   }
-  out.write(`\n${closing}\n`);
+  out.write(`\n${wrapText(closing).join("\n")}\n`);
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { TobiraError } from "../errors.js";
+import { wrapText } from "../output/wrap.js";
 import { describeStartFailure, loadSandboxLibrary } from "../sandbox-control/sandbox-library.js";
 import { inspectSandboxProcess, sandboxPaths } from "../sandbox-control/state-folder.js";
 import { describeAuditLines, readAuditLog } from "./demo-audit.js";
@@ -67,8 +68,9 @@ export async function runDemo(options: { state?: string; keep?: boolean }): Prom
     );
     await demo.loadProfiles();
     out.write(
-      "tobira demo: an MFA-protected IAM user switches into roles and runs commands on instances through\n" +
-        "  Session Manager, one MFA code for it all, checked by the local sandbox\n" +
+      `${wrapText(
+        "tobira demo: an MFA-protected IAM user switches into roles and runs commands on instances through Session Manager, one MFA code for it all, checked by the local sandbox",
+      ).join("\n  ")}\n` +
         `  sandbox:     ${running.endpoint}\n` +
         `  config:      ${paths.config}\n` +
         `  credentials: ${paths.credentials}\n`,

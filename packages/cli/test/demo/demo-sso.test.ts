@@ -2,7 +2,7 @@
 // through credential_process, a Session Manager command allowed and one refused, a chained role, a denial.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { tobira } from "../sandbox/built-cli.js";
+import { cleanEnv, tobira } from "../sandbox/built-cli.js";
 
 describe("tobira demo sso", () => {
   test("runs every step as AWS would decide it, within 100 columns, no secret printed whole", async () => {
@@ -34,5 +34,14 @@ describe("tobira demo sso", () => {
     assert.doesNotMatch(out, /NOT AS EXPECTED/);
     assert.doesNotMatch(out, /"accessToken"|aoa[A-Za-z0-9_-]{20}/, "no access token printed");
     for (const line of out.split("\n")) assert.ok(line.length <= 100, line);
+  });
+
+  test("narrates within an 80-column terminal's width when COLUMNS says so", async () => {
+    const result = await tobira(["demo", "sso"], cleanEnv({ COLUMNS: "80" }));
+    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stdout, /── 1\/6 {2}.* ─+\n/);
+    // Headings and narration; the commands' own output (a doctor table, four spaces in) is quoted as it is.
+    const narration = result.stdout.split("\n").filter((line) => !line.startsWith("    "));
+    for (const line of narration) assert.ok(line.length <= 80, line);
   });
 });

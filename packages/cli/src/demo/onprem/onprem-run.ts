@@ -3,7 +3,7 @@
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { OUTPUT_WIDTH } from "../../output/wrap.js";
+import { outputWidth, wrapText } from "../../output/wrap.js";
 import { describeStartFailure, loadSandboxLibrary } from "../../sandbox-control/sandbox-library.js";
 import { sandboxPaths } from "../../sandbox-control/state-folder.js";
 import { readAuditLog } from "../demo-audit.js";
@@ -28,7 +28,7 @@ function nodeAuditLines(auditPath: string): string[] {
           .split(":")
           .pop() ?? "";
       const verdict = String(e.errorCode ?? e.decision);
-      return `  ${String(e.action).padEnd(32)} ${verdict.padEnd(31)} ${who}`.slice(0, OUTPUT_WIDTH);
+      return `  ${String(e.action).padEnd(32)} ${verdict.padEnd(31)} ${who}`.slice(0, outputWidth());
     });
 }
 
@@ -56,7 +56,9 @@ export async function runOnpremDemo(options: { keep?: boolean }): Promise<void> 
   try {
     await demo.loadProfiles();
     out.write(
-      `tobira demo onprem: an on-premises server gets an IAM role through an SSM hybrid activation,\n  and tobira hands it to the server's non-root users safely\n  sandbox: ${running.endpoint}\n`,
+      `${wrapText(
+        "tobira demo onprem: an on-premises server gets an IAM role through an SSM hybrid activation, and tobira hands it to the server's non-root users safely",
+      ).join("\n  ")}\n  sandbox: ${running.endpoint}\n`,
     );
     await narrateSteps(out, demo, onpremSteps);
     writeAuditSection(out, "The agent's and the node's calls in the audit log", nodeAuditLines(paths.audit));

@@ -4,7 +4,7 @@
 import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { OUTPUT_WIDTH } from "../../output/wrap.js";
+import { outputWidth, wrapText } from "../../output/wrap.js";
 import { describeStartFailure, loadSandboxLibrary } from "../../sandbox-control/sandbox-library.js";
 import { sandboxPaths } from "../../sandbox-control/state-folder.js";
 import { readAuditLog } from "../demo-audit.js";
@@ -22,7 +22,7 @@ function ssoAuditLines(auditPath: string): string[] {
       const who = String(e.principalArn ?? "")
         .split("/")
         .pop();
-      return `  ${action.padEnd(36)} ${verdict.padEnd(24)} ${who}`.trimEnd().slice(0, OUTPUT_WIDTH);
+      return `  ${action.padEnd(36)} ${verdict.padEnd(24)} ${who}`.trimEnd().slice(0, outputWidth());
     });
 }
 
@@ -62,7 +62,9 @@ export async function runSsoDemo(options: { keep?: boolean }): Promise<void> {
   try {
     await demo.loadProfiles();
     out.write(
-      `tobira demo sso: an operator whose company moved to IAM Identity Center signs in once and reaches\n  roles, shells and chained roles with tobira\n  sandbox: ${running.endpoint}\n`,
+      `${wrapText(
+        "tobira demo sso: an operator whose company moved to IAM Identity Center signs in once and reaches roles, shells and chained roles with tobira",
+      ).join("\n  ")}\n  sandbox: ${running.endpoint}\n`,
     );
     await narrateSteps(out, demo, ssoSteps);
     writeAuditSection(out, "IAM Identity Center in the audit log", ssoAuditLines(paths.audit));
