@@ -8,7 +8,7 @@ import { after, before, describe, test } from "node:test";
 import { LogoutCommand, SSOClient } from "@aws-sdk/client-sso";
 import type { World } from "@tobira/sandbox";
 import { BUILT, type SandboxUser, startSandboxUser, worldVariant } from "../fixtures/sandbox-user.js";
-import { START_URL, ssoLogin, ssoTokenFile } from "../fixtures/sso-login.js";
+import { addSsoProfiles, START_URL, ssoLogin, ssoTokenFile } from "../fixtures/sso-login.js";
 
 const skip = !BUILT && "run `npm run build` first";
 const timeout = 180_000;
@@ -60,25 +60,7 @@ function withSandbox(label: string, world: World | undefined, body: (get: () => 
         label: `doctor-sso-${label.replace(/\W+/g, "-").slice(0, 16)}`,
         ...(world ? { world } : {}),
       });
-      const config = fx.env.AWS_CONFIG_FILE!;
-      writeFileSync(
-        config,
-        `${readFileSync(config, "utf8")}
-[profile sso-legacy]
-sso_start_url = ${START_URL}
-sso_region = ap-northeast-1
-sso_account_id = 222222222222
-sso_role_name = SessionOperator
-region = ap-northeast-1
-endpoint_url = ${fx.sandbox.endpoint}
-
-[profile sso-audit]
-role_arn = arn:aws:iam::222222222222:role/audit-from-sso
-source_profile = sso-ReadOnly-111111111111
-region = ap-northeast-1
-endpoint_url = ${fx.sandbox.endpoint}
-`,
-      );
+      addSsoProfiles(fx);
     });
     after(async () => {
       await fx?.close();

@@ -11,7 +11,7 @@ import { GetRoleCredentialsCommand, LogoutCommand, SSOClient } from "@aws-sdk/cl
 import { fromSSO } from "@aws-sdk/credential-provider-sso";
 import { BUILT, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
 import {
-  chainedAndLegacyProfiles,
+  addSsoProfiles,
   READONLY_PROFILE,
   SESSION_PROFILE,
   START_URL,
@@ -47,10 +47,7 @@ describe("tobira sso logout", { skip: !BUILT && "run `npm run build` first" }, (
 
   before(async () => {
     f = await startSandboxUser({ label: "sso-logout", extraConfig: "" });
-    writeFileSync(
-      f.env.AWS_CONFIG_FILE!,
-      readFileSync(f.env.AWS_CONFIG_FILE!, "utf8") + chainedAndLegacyProfiles(f.sandbox.endpoint),
-    );
+    addSsoProfiles(f);
   });
   after(() => f?.close());
 

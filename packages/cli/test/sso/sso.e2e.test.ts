@@ -9,18 +9,12 @@ import { LogoutCommand, SSOClient } from "@aws-sdk/client-sso";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromSSO } from "@aws-sdk/credential-provider-sso";
 import { BUILT, type SandboxUser, startSandboxUser } from "../fixtures/sandbox-user.js";
-import {
-  chainedAndLegacyProfiles,
-  SESSION_PROFILE,
-  START_URL,
-  ssoLogin,
-  ssoTokenFile,
-} from "../fixtures/sso-login.js";
+import { addSsoProfiles, SESSION_PROFILE, START_URL, ssoLogin, ssoTokenFile } from "../fixtures/sso-login.js";
 
 const SESSION_ROLE = "AWSReservedSSO_SessionOperator_d75c4bd293b1a7d5";
 
-function extraConfig(endpoint: string): string {
-  return `${chainedAndLegacyProfiles(endpoint)}
+/** Profiles that name a missing sso-session, or a start URL that is not the session's. */
+const BROKEN_SSO_PROFILES = `
 [profile sso-nosession]
 sso_session = nope
 sso_account_id = 222222222222
@@ -32,7 +26,6 @@ sso_start_url = https://d-0000000000.awsapps.com/start
 sso_account_id = 222222222222
 sso_role_name = SessionOperator
 `;
-}
 
 async function exportJson(f: SandboxUser, profile: string) {
   const result = await f.tobira(["export", profile, "--format", "json"]);
@@ -61,10 +54,7 @@ describe("tobira sso login and SSO profiles against the sandbox", {
   let f: SandboxUser;
   before(async () => {
     f = await startSandboxUser({ label: "sso", extraConfig: "" });
-    writeFileSync(
-      f.env.AWS_CONFIG_FILE!,
-      readFileSync(f.env.AWS_CONFIG_FILE!, "utf8") + extraConfig(f.sandbox.endpoint),
-    );
+    addSsoProfiles(f, BROKEN_SSO_PROFILES);
   });
   after(() => f?.close());
 
