@@ -14,6 +14,7 @@ import {
 import type { TobiraError } from "../../errors.js";
 import { kmsDataKeySource } from "../ssm/kms-data-key.js";
 import { sessionFailure, TOBIRA_CLIENT_VERSION } from "../ssm/open-session.js";
+import { debugDiagnostics } from "../ssm/session-diagnostics.js";
 import { SessionFailedError } from "../ssm/session-errors.js";
 import { type StartedSession, startSession } from "../ssm/start-session.js";
 import { connectStream, type OpenedStream } from "../ssm/stream-connect.js";
@@ -65,6 +66,7 @@ export async function startPortSession(
   const link = new SessionLink(access, started, events);
   const first = await link.dialFirst();
   const keys = kmsDataKeySource(access.current.kms);
+  const diagnose = debugDiagnostics(started.sessionId);
   const port = openClientPortSession({
     transport: websocketTransport(first.socket),
     token: started.token,
@@ -78,6 +80,7 @@ export async function startPortSession(
     // plugin's head-only repair lets one hole hold up the whole stream for a tick per lost frame.
     tuning: { retransmitPolicy: "all-overdue" },
     onTransportLost: () => void link.resume(),
+    ...(diagnose === undefined ? {} : { onDiagnostic: diagnose }),
     ...(events.onConnectError === undefined ? {} : { onConnectError: events.onConnectError }),
   });
   link.attach(port);

@@ -13,6 +13,7 @@ import {
 import type { TobiraError } from "../../errors.js";
 import { kmsDataKeySource } from "./kms-data-key.js";
 import type { ProfileAccess } from "./profile-access.js";
+import { debugDiagnostics } from "./session-diagnostics.js";
 import { SessionFailedError } from "./session-errors.js";
 import { type StartSessionRequest, startSession, terminateSession } from "./start-session.js";
 import { connectStream, type OpenedStream } from "./stream-connect.js";
@@ -78,6 +79,7 @@ export async function openSession(
   }
   const keys = kmsDataKeySource(access.kms);
   let exitCode: number | undefined;
+  const diagnose = handlers.onDiagnostic ?? debugDiagnostics(sessionId);
   const channel = openClientDataChannel({
     transport: websocketTransport(stream.socket),
     token,
@@ -91,7 +93,7 @@ export async function openSession(
       exitCode = code;
       handlers.onExit?.(code);
     },
-    ...(handlers.onDiagnostic === undefined ? {} : { onDiagnostic: handlers.onDiagnostic }),
+    ...(diagnose === undefined ? {} : { onDiagnostic: diagnose }),
   });
   const explain = (end: DataChannelEnd | undefined, startError: unknown): TobiraError | undefined =>
     sessionFailure({
