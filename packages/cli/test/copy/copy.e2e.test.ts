@@ -1,7 +1,8 @@
 // `tobira cp` through the sandbox with the real OpenSSH client and the sandbox's private sshd behind web-a:22:
 // one file split over N sessions each way (N StartSession in the audit log, each session dialing sshd once
-// per part), every byte checked by sha256, and one session ended mid-copy reported by name with nothing left
-// at the destination.
+// per part), every byte checked by sha256, one session ended mid-copy reported by name with nothing left at
+// the destination, a progress line on a real terminal only, and a destination or a host key that cannot work
+// refused before a part is sent, with its hint.
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -62,6 +63,7 @@ describe("tobira cp over N sessions through the sandbox", { skip, timeout }, () 
     assert.equal(summary.parts, 4);
     assert.equal(summary.bytes, 6 * 1024 * 1024 + 123);
     assert.equal(summary.sha256, sha(local));
+    assert.doesNotMatch(up.stderr, /MiB/, "no progress line when stderr is no terminal");
     assert.equal(sha(join(remoteDir, "upload.bin")), sha(local));
     assert.equal(startSessions() - starts, 4, "four StartSession: the probe and the check ride those four");
     const ids = sessionIds(up.stderr);
@@ -111,6 +113,48 @@ describe("tobira cp over N sessions through the sandbox", { skip, timeout }, () 
     assert.match(stderr, /part \d of 4 \(bytes \d+–\d+\) could not be written: /);
     assert.match(stderr, /hint: /);
     assert.deepEqual(readdirSync(target), [], "neither the file nor a temporary part is left");
+  });
+
+  test("on a terminal a progress line is redrawn while the parts move, and cleared before the summary", async () => {
+    const local = join(fx.root, "progress.bin");
+    writeFileSync(local, randomBytes(6 * 1024 * 1024));
+    const target = join(remoteDir, "progress");
+    mkdirSync(target);
+    const run = fx.tobiraOnPty([
+      "cp",
+      local,
+      `web-a:${target}/`,
+      "--sessions",
+      "2",
+      "-F",
+      sshConfig,
+      "--profile",
+      "project-a",
+    ]);
+    await run.waitFor(/\r\d+\.\d of 6\.0 MiB {2}\d+% {2}\d+\.\d MB\/s/);
+    assert.equal(await run.exited, 0, run.output());
+    assert.match(run.output(), /\r\x1b\[KCopied 6291456 bytes to /, "the line is cleared, then the summary");
+    assert.equal(sha(join(target, "progress.bin")), sha(local));
+  });
+
+  test("a destination that cannot take the file is refused before a part is sent, with what to do", async () => {
+    const local = join(fx.root, "small.bin");
+    writeFileSync(local, randomBytes(4096));
+    const noFolder = await cp(local, `web-a:${remoteDir}/not-made/`, "--sessions", "2");
+    assert.equal(noFolder.code, 1, noFolder.stderr);
+    assert.match(noFolder.stderr, new RegExp(`cannot copy to web-a:${remoteDir}/not-made/: no folder`));
+    assert.match(noFolder.stderr, /hint: create the folder on the instance, or name one that exists/);
+    const noParent = await cp(local, `web-a:${remoteDir}/not-made/small.bin`);
+    assert.match(noParent.stderr, new RegExp(`no folder ${remoteDir}/not-made\\b`));
+    assert.equal(existsSync(join(remoteDir, "not-made")), false);
+  });
+
+  test("ssh's own refusal (an unknown host key) gets a hint naming the known_hosts entry to add", async () => {
+    const local = join(fx.root, "small.bin");
+    const run = await cp(local, `web-a:${remoteDir}/`, "-o", "UserKnownHostsFile=/dev/null");
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /Host key verification failed/);
+    assert.match(run.stderr, /hint: ssh does not know the instance's host key under the name \S+: add it/);
   });
 
   test("bad arguments are refused before any session starts", async () => {

@@ -7,8 +7,16 @@ import { SessionAccess } from "../port/session-access.js";
 import type { PoolMember } from "../port/session-pool.js";
 import { chosenProfile, type ProfileAccessOptions } from "../ssm/profile-access.js";
 import { copyEndpoints } from "./copy-plan.js";
-import { type CopySummary, download, localFile, type RemoteRunner, upload } from "./copy-steps.js";
-import { resolveSshHost, runSsh, type SshSettings, sshArgs } from "./ssh-client.js";
+import { terminalProgress } from "./copy-progress.js";
+import {
+  type CopySettings,
+  type CopySummary,
+  download,
+  localFile,
+  type RemoteRunner,
+  upload,
+} from "./copy-steps.js";
+import { resolveSshHost, runSsh, type SshSettings, sshArgs, sshFailureHint } from "./ssh-client.js";
 import { openStripedTunnel } from "./striped-tunnel.js";
 
 export interface CopyOptions {
@@ -29,7 +37,9 @@ export interface CopyOptions {
 export async function runCopy(options: CopyOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
-  const tell = (line: string) => stderr.write(`${line}\n`);
+  const showProgress = options.json !== true && (stderr as { isTTY?: boolean }).isTTY === true;
+  // A line said while the progress line shows (a session that ended) first clears it.
+  const tell = (line: string) => stderr.write(`${showProgress ? "\r\x1b[K" : ""}${line}\n`);
   const endpoints = copyEndpoints(options.source, options.destination);
   const { remote } = endpoints;
   const settings: SshSettings = {
@@ -61,13 +71,19 @@ export async function runCopy(options: CopyOptions): Promise<number> {
       void member.session.ended.then(
         (o) => copying && tellEnded(member, ids.length, o.failure?.message, tell),
       );
+    const copySettings: CopySettings = {
+      sessions,
+      sshHint: (text) => sshFailureHint(text, host),
+      // Scripts reading --json, and logs, get no redrawn line.
+      ...(showProgress ? { progress: terminalProgress(stderr) } : {}),
+    };
     const run: RemoteRunner = (command, streams) =>
       runSsh(settings.program, sshArgs(settings, host, tunnel.localPort, command), streams);
     try {
       const summary =
         endpoints.direction === "upload"
-          ? await upload(run, endpoints.local, remote, sessions)
-          : await download(run, remote, endpoints.local, sessions);
+          ? await upload(run, endpoints.local, remote, copySettings)
+          : await download(run, remote, endpoints.local, copySettings);
       report(summary, ids.length, options.json === true, stdout);
       return 0;
     } finally {

@@ -8,7 +8,9 @@ import { basename, join, posix } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { TobiraError, UsageError } from "../../errors.js";
 import { type Part, partsOf, type RemotePath } from "./copy-plan.js";
+import type { CopyProgress, ProgressFactory } from "./copy-progress.js";
 import {
+  PROBE_EXIT,
   probeDestination,
   probeSource,
   readPart,
@@ -28,6 +30,26 @@ export type RemoteRunner = (
   streams: { input?: Readable; output?: Writable },
 ) => Promise<SshResult>;
 
+/** What ssh's own stderr says to do, when ssh (not the command) failed: see sshFailureHint. */
+export type SshHint = (stderr: string) => string | undefined;
+
+export interface CopySettings {
+  /** Parts, one per session. */
+  sessions: number;
+  sshHint?: SshHint;
+  /** The progress shown while the parts move (none by default). */
+  progress?: ProgressFactory;
+}
+
+const noProgress: ProgressFactory = () => ({ count() {}, stop() {} });
+
+/** ssh exits 255 when it failed itself; any other status is the remote command's. */
+const SSH_OWN_FAILURE = 255;
+
+function sshOwnHint(result: SshResult, sshHint: SshHint): string | undefined {
+  return result.code === SSH_OWN_FAILURE ? sshHint(result.stderr) : undefined;
+}
+
 export interface CopySummary {
   direction: "upload" | "download";
   /** Where the file landed: a local path, or `host:path`. */
@@ -45,20 +67,33 @@ function partBytes(part: Part): string {
   return part.length === 0 ? "no bytes" : `bytes ${part.offset}–${part.offset + part.length - 1}`;
 }
 
-function failedPart(part: Part, count: number, result: SshResult, action: string): CopyFailedError {
+function failedPart(
+  part: Part,
+  count: number,
+  result: SshResult,
+  action: string,
+  sshHint: SshHint,
+): CopyFailedError {
   const why = lastLine(result.stderr) || `ssh exited ${result.code}`;
+  const ssh = sshOwnHint(result, sshHint);
   return new CopyFailedError(
     `part ${part.number} of ${count} (${partBytes(part)}) could not be ${action}: ${why}`,
     {
-      hint: "nothing was left at the destination; see the lines above for the session that ended, then run tobira cp again",
+      hint: `nothing was left at the destination; ${ssh ?? "if a session ended, its line is above"}; then run tobira cp again`,
     },
   );
 }
 
-function failedStep(what: string, result: SshResult): CopyFailedError {
-  return new CopyFailedError(`${what}: ${lastLine(result.stderr) || `ssh exited ${result.code}`}`, {
-    hint: "check the path and your permissions on the instance (ssh's own words are above)",
-  });
+function failedStep(what: string, result: SshResult, sshHint: SshHint): CopyFailedError {
+  const why = lastLine(result.stderr) || `ssh exited ${result.code}`;
+  const hint =
+    sshOwnHint(result, sshHint) ??
+    (result.code === PROBE_EXIT.noFolder
+      ? "create the folder on the instance, or name one that exists"
+      : result.code === PROBE_EXIT.notWritable
+        ? "name a folder the instance's user (user@host) may write in"
+        : "check the path and your permissions on the instance");
+  return new CopyFailedError(`${what}: ${why}`, { hint });
 }
 
 async function sha256OfFile(path: string): Promise<string> {
@@ -81,31 +116,31 @@ export async function upload(
   run: RemoteRunner,
   local: string,
   remote: RemotePath,
-  sessions: number,
+  settings: CopySettings,
 ): Promise<CopySummary> {
+  const { sessions, sshHint = () => undefined, progress = noProgress } = settings;
   const { size } = await localFile(local);
   const sha256 = await sha256OfFile(local);
   const probe = await run(probeDestination(remote.path), {});
-  if (probe.code !== 0) throw failedStep(`cannot look at ${remote.path} on ${remote.host}`, probe);
+  if (probe.code !== 0) throw failedStep(`cannot copy to ${remote.host}:${remote.path}`, probe, sshHint);
   const final = probe.stdout.trim() === "dir" ? posix.join(remote.path, basename(local)) : remote.path;
   const temp = temporaryName(final);
   const parts = partsOf(size, sessions);
   const started = performance.now();
+  const shown = progress(size);
   const results = await Promise.all(
-    parts.map((part) =>
-      run(
-        writePart(temp, part),
-        part.length === 0
-          ? {}
-          : { input: createReadStream(local, { start: part.offset, end: part.offset + part.length - 1 }) },
-      ),
-    ),
-  );
+    parts.map((part) => {
+      if (part.length === 0) return run(writePart(temp, part), {});
+      const input = createReadStream(local, { start: part.offset, end: part.offset + part.length - 1 });
+      shown.count(() => input.bytesRead);
+      return run(writePart(temp, part), { input });
+    }),
+  ).finally(() => shown.stop());
   const transferSeconds = (performance.now() - started) / 1000;
   const failed = parts.findIndex((_, index) => results[index]!.code !== 0);
   if (failed >= 0) {
     await run(removeFile(temp), {}).catch(() => undefined);
-    throw failedPart(parts[failed]!, parts.length, results[failed]!, "written");
+    throw failedPart(parts[failed]!, parts.length, results[failed]!, "written", sshHint);
   }
   const verified = await run(verifyAndRename(temp, final, sha256), {});
   if (verified.code !== 0) {
@@ -131,13 +166,14 @@ export async function download(
   run: RemoteRunner,
   remote: RemotePath,
   local: string,
-  sessions: number,
+  settings: CopySettings,
 ): Promise<CopySummary> {
+  const { sessions, sshHint = () => undefined, progress = noProgress } = settings;
   const probe = await run(probeSource(remote.path), {});
   const [sizeText, sha256] = probe.stdout.trim().split(/\s+/);
   const size = Number(sizeText);
   if (probe.code !== 0 || !Number.isSafeInteger(size) || !/^[0-9a-f]{64}$/.test(sha256 ?? "")) {
-    throw failedStep(`cannot read ${remote.path} on ${remote.host}`, probe);
+    throw failedStep(`cannot read ${remote.path} on ${remote.host}`, probe, sshHint);
   }
   const isFolder = (await fs.stat(local).catch(() => undefined))?.isDirectory() === true;
   const final = isFolder ? join(local, posix.basename(remote.path)) : local;
@@ -147,10 +183,13 @@ export async function download(
     await fs.truncate(temp, size);
     const parts = partsOf(size, sessions);
     const started = performance.now();
-    const results = await Promise.all(parts.map((part) => readInto(run, remote.path, temp, part)));
+    const shown = progress(size);
+    const results = await Promise.all(
+      parts.map((part) => readInto(run, remote.path, temp, part, shown)),
+    ).finally(() => shown.stop());
     const transferSeconds = (performance.now() - started) / 1000;
     const failed = parts.findIndex((_, index) => results[index]!.code !== 0);
-    if (failed >= 0) throw failedPart(parts[failed]!, parts.length, results[failed]!, "read");
+    if (failed >= 0) throw failedPart(parts[failed]!, parts.length, results[failed]!, "read", sshHint);
     const got = await sha256OfFile(temp);
     if (got !== sha256) {
       throw new CopyFailedError(
@@ -175,8 +214,15 @@ export async function download(
 }
 
 /** One part of a download written at its offset; a short part (the file shrank) is a failure. */
-async function readInto(run: RemoteRunner, path: string, temp: string, part: Part): Promise<SshResult> {
+async function readInto(
+  run: RemoteRunner,
+  path: string,
+  temp: string,
+  part: Part,
+  shown: CopyProgress,
+): Promise<SshResult> {
   const output = createWriteStream(temp, { flags: "r+", start: part.offset });
+  shown.count(() => output.bytesWritten);
   const result = await run(readPart(path, part), { output });
   await new Promise<void>((resolve, reject) =>
     output.end((error?: Error | null) => (error ? reject(error) : resolve())),

@@ -1,5 +1,5 @@
-// The POSIX shell commands `tobira cp` runs on the instance through ssh (pure). Only sh, dd, wc, mv, rm and
-// sha256sum (or shasum -a 256, as macOS has it) are assumed; every path is single-quoted.
+// The POSIX shell commands `tobira cp` runs on the instance through ssh (pure). Only sh, dd, wc, mv, rm, dirname
+// and sha256sum (or shasum -a 256, as macOS has it) are assumed; every path is single-quoted.
 import { BLOCK_BYTES, type Part } from "./copy-plan.js";
 
 /** A word for sh, single-quoted. */
@@ -12,9 +12,24 @@ function sha256Of(file: string): string {
   return `{ sha256sum < ${file} 2>/dev/null || shasum -a 256 < ${file}; } | { read -r h _; echo "$h"; }`;
 }
 
-/** Upload, before the parts: "dir" when PATH is a folder (the file goes into it), else "path". */
+/** Exit statuses of the probes, beside the words on stderr: a missing folder (66) and one not writable (77). */
+export const PROBE_EXIT = { noFolder: 66, notWritable: 77 } as const;
+
+/**
+ * Upload, before the parts: "dir" when PATH is a folder (the file goes into it), else "path". Refused, with its
+ * reason on stderr, when the file could not be written there: a PATH ending in "/" that is no folder, a
+ * parent that is no folder, or a folder the login may not write in. Said before a part is sent, not by dd.
+ */
 export function probeDestination(path: string): string {
-  return `if [ -d ${shellWord(path)} ]; then echo dir; else echo path; fi`;
+  const { noFolder, notWritable } = PROBE_EXIT;
+  const missing = (folder: string) => `{ echo "no folder ${folder}" >&2; exit ${noFolder}; }`;
+  return (
+    `p=${shellWord(path)}; ` +
+    `if [ -d "$p" ]; then d=$p; kind=dir; else ` +
+    `case "$p" in */) ${missing("$p")};; esac; ` +
+    `d=$(dirname -- "$p"); kind=path; [ -d "$d" ] || ${missing("$d")}; fi; ` +
+    `[ -w "$d" ] || { echo "cannot write in $d" >&2; exit ${notWritable}; }; echo "$kind"`
+  );
 }
 
 /** Download, before the parts: the size in bytes, then the sha256 of the file. */

@@ -125,3 +125,17 @@ export function runSsh(program: string, args: readonly string[], streams: SshStr
 export function lastLine(text: string): string {
   return text.trim().split("\n").at(-1)?.trim() ?? "";
 }
+
+/**
+ * A hint for what ssh itself said when it could not get to the command (OpenSSH's own words, matched on their
+ * stable parts), or undefined when the failure was the command's. Host keys are checked under `hostKeyAlias`.
+ */
+export function sshFailureHint(stderr: string, host: ResolvedHost): string | undefined {
+  if (/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/.test(stderr))
+    return `ssh does not know the instance's host key under the name ${host.hostKeyAlias}: add it to your known_hosts under that name, or name the file that has it (-o UserKnownHostsFile=FILE)`;
+  if (/Permission denied \(/.test(stderr))
+    return "ssh could not log in: give the instance's user (user@host), and a key from ssh-agent or -i FILE (no passphrase prompt: the parts run at once)";
+  if (/Connection closed by|Connection reset by|kex_exchange_identification/.test(stderr))
+    return "the instance's sshd closed the connection: is sshd running on the instance, on the port your ssh config names?";
+  return undefined;
+}
