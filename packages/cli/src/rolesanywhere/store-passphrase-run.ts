@@ -59,13 +59,18 @@ function report(flags: PassphraseFlags, line: string, fields: Record<string, unk
   process.stdout.write(flags.json ? `${JSON.stringify(fields)}\n` : `${line}\n`);
 }
 
+/** The encrypted key the flags name, the vault entry its passphrase goes under, and the vault. */
+async function keyAndVault(flags: PassphraseFlags, env: NodeJS.ProcessEnv) {
+  const { path, bytes } = await encryptedKey(flags);
+  const vault = await openVault({ backend: flags.backend, env });
+  return { path, bytes, name: vaultPassphraseName(bytes), vault };
+}
+
 export async function runStorePassphrase(
   flags: PassphraseFlags,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<void> {
-  const { path, bytes } = await encryptedKey(flags);
-  const name = vaultPassphraseName(bytes);
-  const vault = await openVault({ backend: flags.backend, env });
+  const { path, bytes, name, vault } = await keyAndVault(flags, env);
   if (!flags.force && (await vault.secrets.get(name)) !== undefined) {
     throw new UsageError(`the ${vault.location} already holds a passphrase for ${path}`, {
       hint: "pass --force to replace it",
@@ -91,9 +96,7 @@ export async function runForgetPassphrase(
   flags: PassphraseFlags,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<void> {
-  const { path, bytes } = await encryptedKey(flags);
-  const name = vaultPassphraseName(bytes);
-  const vault = await openVault({ backend: flags.backend, env });
+  const { path, name, vault } = await keyAndVault(flags, env);
   const removed = await vault.secrets.remove(name);
   report(
     flags,

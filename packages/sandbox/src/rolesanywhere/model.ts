@@ -3,30 +3,27 @@
 
 import type { PolicyDocument } from "../policy/types.js";
 
-export interface TrustAnchor {
-  /** A UUID, as AWS's trust anchor ids are. */
+/** What trust anchors, profiles and CRLs all carry: AWS gives each the same id, ARN, state and times. */
+interface RaResource {
+  /** A UUID, as AWS's Roles Anywhere ids are. */
   id: string;
-  /** arn:aws:rolesanywhere:REGION:ACCOUNT:trust-anchor/ID */
+  /** arn:aws:rolesanywhere:REGION:ACCOUNT:KIND/ID, KIND being trust-anchor, profile or crl */
   arn: string;
   name: string;
   account: string;
   region: string;
   enabled: boolean;
-  /** The CA bundle: one or more PEM certificates, as `x509CertificateData` holds them. */
-  certificateBundle: string;
   createdAt: string;
   /** Set by the control plane's Update, Enable and Disable calls; absent = createdAt. */
   updatedAt?: string | undefined;
 }
 
-export interface RaProfile {
-  id: string;
-  /** arn:aws:rolesanywhere:REGION:ACCOUNT:profile/ID */
-  arn: string;
-  name: string;
-  account: string;
-  region: string;
-  enabled: boolean;
+export interface TrustAnchor extends RaResource {
+  /** The CA bundle: one or more PEM certificates, as `x509CertificateData` holds them. */
+  certificateBundle: string;
+}
+
+export interface RaProfile extends RaResource {
   roleArns: string[];
   /** The inline session policy as JSON text (AWS keeps it as a string). */
   sessionPolicy?: string | undefined;
@@ -35,25 +32,12 @@ export interface RaProfile {
   durationSeconds: number;
   /** Whether a caller may choose its role session name. */
   acceptRoleSessionName: boolean;
-  createdAt: string;
-  /** Set by the control plane's Update, Enable and Disable calls; absent = createdAt. */
-  updatedAt?: string | undefined;
 }
 
-export interface RaCrl {
-  id: string;
-  /** arn:aws:rolesanywhere:REGION:ACCOUNT:crl/ID */
-  arn: string;
-  name: string;
-  account: string;
-  region: string;
-  enabled: boolean;
+export interface RaCrl extends RaResource {
   trustAnchorArn: string;
   /** The CRL's DER, base64. */
   crlDer: string;
-  createdAt: string;
-  /** Set by the control plane's Update, Enable and Disable calls; absent = createdAt. */
-  updatedAt?: string | undefined;
 }
 
 export interface RolesAnywhereWorld {

@@ -251,6 +251,17 @@ export const instancePortSchema = z
     }
   });
 
+// What a machine's agent can reach and run as, the same for an EC2 instance and an on-premises node.
+const reachabilityFields = {
+  reachableHosts: z
+    .array(
+      z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'expected host or host:port such as "10.0.1.11:5432"'),
+    )
+    .default([]),
+  osUsers: z.array(z.string().regex(/^[a-z_][a-z0-9_.-]{0,31}$/i, "expected an OS user name")).optional(),
+  agentOnline: z.boolean().default(true),
+};
+
 const instance = z.strictObject({
   id: z
     .string()
@@ -268,13 +279,7 @@ const instance = z.strictObject({
   privateIp: ipv4.optional(),
   privateDnsName: z.string().optional(),
   ports: z.array(instancePortSchema).default([]),
-  reachableHosts: z
-    .array(
-      z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'expected host or host:port such as "10.0.1.11:5432"'),
-    )
-    .default([]),
-  osUsers: z.array(z.string().regex(/^[a-z_][a-z0-9_.-]{0,31}$/i, "expected an OS user name")).optional(),
-  agentOnline: z.boolean().default(true),
+  ...reachabilityFields,
 });
 
 // Hybrid activations the world starts with, and the on-premises nodes registered through each: the nodes are
@@ -290,13 +295,7 @@ const activationNode = z.strictObject({
   platform: z.enum(["Linux", "Windows"]).default("Linux"),
   privateIp: ipv4.optional(),
   ports: z.array(instancePortSchema).default([]),
-  reachableHosts: z
-    .array(
-      z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'expected host or host:port such as "10.0.1.11:5432"'),
-    )
-    .default([]),
-  osUsers: z.array(z.string().regex(/^[a-z_][a-z0-9_.-]{0,31}$/i, "expected an OS user name")).optional(),
-  agentOnline: z.boolean().default(true),
+  ...reachabilityFields,
   registeredAt: isoTime.optional(),
 });
 

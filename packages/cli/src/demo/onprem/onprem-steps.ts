@@ -14,6 +14,18 @@ function accessKeyIn(file: string): string {
   return /^aws_access_key_id\s*=\s*(\S+)$/m.exec(readFileSync(file, "utf8"))?.[1] ?? "";
 }
 
+/** One pass of the simulated agent over its node folder: refresh, or hibernate when the node is refused. */
+function agentRunOnce(demo: DemoContext, nodeDir: string) {
+  return showCli(demo, "tobira sandbox node run --once", [
+    "sandbox",
+    "node",
+    "run",
+    "--once",
+    "--node-dir",
+    nodeDir,
+  ]);
+}
+
 async function register(
   demo: DemoContext,
   place: OnpremPlace,
@@ -74,14 +86,7 @@ const refresh: DemoStep = {
   title: "The agent refreshes the role credentials into the shared credentials file",
   async run(demo) {
     const place = placeOf(demo);
-    await showCli(demo, "tobira sandbox node run --once", [
-      "sandbox",
-      "node",
-      "run",
-      "--once",
-      "--node-dir",
-      place.nodeDir,
-    ]);
+    await agentRunOnce(demo, place.nodeDir);
     const file = join(place.nodeDir, "credentials");
     demo.check("the credentials file is 0600", (statSync(file).mode & 0o777) === 0o600);
     demo.say(
@@ -201,14 +206,7 @@ const hardware: DemoStep = {
       "--change",
       "processor",
     ]);
-    const run = await showCli(demo, "tobira sandbox node run --once", [
-      "sandbox",
-      "node",
-      "run",
-      "--once",
-      "--node-dir",
-      dir,
-    ]);
+    const run = await agentRunOnce(demo, dir);
     demo.check(
       "the agent hibernates (MachineFingerprintDoesNotMatch)",
       /hibernating: .*MachineFingerprintDoesNotMatch/.test(run.stdout),
@@ -230,14 +228,7 @@ const reregister: DemoStep = {
     const activation = await createActivation(demo);
     if (!activation) return;
     place.nodeId = await register(demo, place, activation, true);
-    await showCli(demo, "tobira sandbox node run --once", [
-      "sandbox",
-      "node",
-      "run",
-      "--once",
-      "--node-dir",
-      place.nodeDir,
-    ]);
+    await agentRunOnce(demo, place.nodeDir);
     if (place.server) {
       const got = await runCli(["node", "credentials", "--socket", place.socket], {
         as: { uid: 1, gid: 1, name: "daemon" },
