@@ -5,6 +5,7 @@
 
 import { chmodSync, chownSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
+import { basename, dirname, join } from "node:path";
 import { newContainerToken } from "../outputs/serve/container-token.js";
 import { type CredentialServer, startCredentialServer } from "../outputs/serve/credential-server.js";
 import { type NodeFileOptions, nodeFiles } from "./agent-files.js";
@@ -24,17 +25,29 @@ export interface NodeServeOptions extends NodeFileOptions {
 
 const log = (line: string) => process.stderr.write(`tobira node serve: ${line}\n`);
 
+/**
+ * Where the token goes when --token-file is not given. With a group allowed it lies beside the socket, in a
+ * folder the server has checked and the group can enter; root's private session folder (the default of
+ * `tobira serve`) would leave the 0640 file unreachable for the very group it is for.
+ */
+function defaultTokenFile(options: NodeServeOptions, allow: AllowList, socket: string): string | undefined {
+  if (options.tokenFile !== undefined) return options.tokenFile;
+  return allow.gids.size > 0 ? join(dirname(socket), `${basename(socket)}.token`) : undefined;
+}
+
 async function startHttp(
   options: NodeServeOptions,
   allow: AllowList,
   files: ReturnType<typeof nodeFiles>,
+  socket: string,
 ): Promise<CredentialServer> {
+  const tokenFile = defaultTokenFile(options, allow, socket);
   const server = await startCredentialServer({
     fetchCredentials: () => readNodeCredentials(files),
     label: "the node's role",
     port: options.httpPort ?? 0,
     token: newContainerToken(),
-    ...(options.tokenFile === undefined ? {} : { tokenFile: options.tokenFile }),
+    ...(tokenFile === undefined ? {} : { tokenFile }),
     notice: log,
   });
   // The token is the only check on a TCP port: root and the first allowed group may read it, no one else.
@@ -53,7 +66,7 @@ export async function runNodeServe(options: NodeServeOptions): Promise<void> {
   await readNodeCredentials(files).catch((error: Error) => log(`not servable yet: ${error.message}`));
   const socket = socketPath(options.socket);
   const server: Server = await startSocketServer({ socket, files, allow, peerOf, log });
-  const http = options.httpPort === undefined ? undefined : await startHttp(options, allow, files);
+  const http = options.httpPort === undefined ? undefined : await startHttp(options, allow, files, socket);
   process.stdout.write(
     `serving the role credentials of ${files.credentials} [${files.profile}] on ${socket} to ${allow.described}\n`,
   );

@@ -2,7 +2,7 @@
 // connects; a request from a peer not on the allow list gets 403 and nothing else, an allowed one the
 // credentials as credential_process JSON, or 503 with the reason when the agent's file cannot be served.
 
-import { chmodSync, existsSync, mkdirSync, statSync, unlinkSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, type Stats, statSync, unlinkSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { connect, type Socket } from "node:net";
 import { dirname } from "node:path";
@@ -89,7 +89,7 @@ async function handle(
     return answer(
       response,
       403,
-      `${JSON.stringify({ error: `${verdict.who} is not allowed the node's role credentials`, hint: `the server allows ${options.allow.described}` })}\n`,
+      `${JSON.stringify({ error: `${verdict.who} is not allowed the node's role credentials`, hint: "ask the server's administrator to allow your user or one of your groups (--allow-user, --allow-group)" })}\n`,
     );
   }
   if (request.method !== "GET" || request.url !== CREDENTIALS_PATH) {
@@ -110,9 +110,24 @@ async function handle(
   }
 }
 
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A socket file left by a server that is gone is removed; one that answers is someone else's server. */
 async function clearStaleSocket(path: string): Promise<void> {
-  if (!existsSync(path)) return;
+  const found = lstatOrUndefined(path);
+  if (found === undefined) return;
+  // Run as root, a mistyped --socket must never unlink a file that is not a socket.
+  if (!found.isSocket()) {
+    throw new TobiraError(`${path} exists and is not a socket`, {
+      hint: "pass --socket a new path, or the socket a previous `tobira node serve` left",
+    });
+  }
   const live = await new Promise<boolean>((resolve) => {
     const probe = connect(path);
     probe.once("connect", () => {

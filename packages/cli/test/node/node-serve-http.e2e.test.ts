@@ -1,8 +1,17 @@
 // `tobira node serve --http-port`: the loopback container-credentials endpoint beside the socket, whose
 // token file only root and the first allowed group can read.
 import assert from "node:assert/strict";
-import type { ChildProcess } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { type ChildProcess, spawnSync } from "node:child_process";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -56,6 +65,38 @@ describe("tobira node serve --http-port", {
     assert.ok(Date.parse(body.Expiration!) > Date.now());
     const refused = await fetch(url, { headers: { authorization: "wrong" } });
     assert.ok(refused.status === 401 || refused.status === 403, String(refused.status));
+  });
+
+  test("without --token-file the allowed group reads the token beside the socket", async () => {
+    const place = join(root, "default-token");
+    mkdirSync(place, { mode: 0o755 });
+    const socket = join(place, "n.sock");
+    const started = startNodeServe(
+      agentDir,
+      socket,
+      ["--allow-group", "daemon", "--http-port", "0"],
+      /\(token file (.+)\)/,
+    );
+    try {
+      const path = (await started.ready)[1]!;
+      assert.equal(path, `${socket}.token`);
+      // As daemon (uid 1, gid 1), the member of the allowed group: root's private folders would stop it here.
+      const read = spawnSync("cat", [path], { uid: 1, gid: 1, encoding: "utf8" });
+      assert.equal(read.status, 0, read.stderr);
+      assert.match(read.stdout.trim(), /^\S{16,}$/);
+    } finally {
+      started.server.kill("SIGTERM");
+    }
+  });
+
+  test("never unlinks a file at --socket that is not a socket", async () => {
+    const file = join(root, "not-a-socket");
+    writeFileSync(file, "precious\n");
+    const result = await runNodeServe(agentDir, file, ["--allow-user", "root"]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /exists and is not a socket/);
+    assert.ok(existsSync(file));
+    assert.equal(readFileSync(file, "utf8"), "precious\n");
   });
 
   test("refuses a socket folder anyone may write to (another user could swap the socket)", async () => {
