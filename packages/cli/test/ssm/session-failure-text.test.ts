@@ -34,6 +34,25 @@ test("an expired token points at clearing the cached session", () => {
   assert.match(error.hint ?? "", /tobira clear project-a/);
 });
 
+test("no answer at all is said as the network's failure, never as an AWS error code", () => {
+  // As Node's http client rejects: a plain Error whose code is the errno name.
+  const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:42459"), { code: "ECONNREFUSED" });
+  const error = awsCallError(refused, "DescribeInstances", { profile: "project-a" });
+  assert.equal(
+    error.message,
+    "DescribeInstances got no answer from AWS: connect ECONNREFUSED 127.0.0.1:42459",
+  );
+  assert.equal(error.code, "ECONNREFUSED");
+  assert.match(error.hint ?? "", /nothing answers at the endpoint: check endpoint_url/);
+  const unresolved = Object.assign(new Error("getaddrinfo ENOTFOUND ssm.eu-west-1.amazonaws.com"), {
+    code: "ENOTFOUND",
+  });
+  assert.match(
+    awsCallError(unresolved, "StartSession", { profile: "p" }).hint ?? "",
+    /host name does not resolve/,
+  );
+});
+
 test("a normal end of the session is no failure", () => {
   assert.equal(
     sessionFailure({

@@ -21,8 +21,35 @@ export interface AwsErrorContext {
   target?: string;
 }
 
+// What the network says when no AWS answer came at all: these are no AWS error codes, and saying them as
+// "An error occurred (Error)" would send the reader to look for a permission that is not the matter.
+const NETWORK_HINTS: Record<string, string> = {
+  ECONNREFUSED:
+    "nothing answers at the endpoint: check endpoint_url in the profile (against the sandbox: is `tobira sandbox up` running, on the port the config names?)",
+  ENOTFOUND:
+    "the endpoint's host name does not resolve: check the profile's region and endpoint_url, and DNS",
+  EAI_AGAIN:
+    "the endpoint's host name could not be resolved just now: check DNS and the network, then try again",
+  ECONNRESET: "the connection was cut before AWS answered: check proxies and the network, then try again",
+  ETIMEDOUT: "the endpoint did not answer in time: check the network, proxies and the profile's endpoint_url",
+  EHOSTUNREACH: "no route to the endpoint: check the network and the profile's endpoint_url",
+};
+
+function networkCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" && code in NETWORK_HINTS ? code : undefined;
+}
+
 export function awsCallError(error: unknown, operation: string, context: AwsErrorContext): AwsCallError {
   if (error instanceof AwsCallError) return error;
+  const network = networkCode(error);
+  if (network !== undefined) {
+    const reason = error instanceof Error && error.message ? error.message : network;
+    return new AwsCallError(`${operation} got no answer from AWS: ${reason}`, network, {
+      hint: NETWORK_HINTS[network]!,
+      cause: error,
+    });
+  }
   const { code, message } = awsErrorFacts(error);
   const hint = hintFor(code, operation, context);
   return new AwsCallError(
