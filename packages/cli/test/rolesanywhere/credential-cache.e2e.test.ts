@@ -177,4 +177,31 @@ describe("Roles Anywhere credentials are cached like tobira's other temporary cr
     assert.equal(afterClear, 1);
     assert.notEqual(again.AccessKeyId, first.AccessKeyId);
   });
+
+  it("inputs given first as flags, then through a profile: `tobira clear PROFILE` still drops the entry", async () => {
+    mkdirSync(join(m.home, ".aws"), { recursive: true });
+    writeFileSync(
+      join(m.home, ".aws", "config"),
+      [
+        "[profile lab-flags-first]",
+        `tobira_rolesanywhere_certificate = ${m.pki.rsaLeaf.certificatePath}`,
+        `tobira_rolesanywhere_private_key = ${m.pki.rsaLeaf.keyPath}`,
+        `tobira_rolesanywhere_intermediates = ${m.pki.intermediatePath}`,
+        `tobira_rolesanywhere_trust_anchor_arn = ${m.anchorArn}`,
+        `tobira_rolesanywhere_profile_arn = ${m.profileArn}`,
+        `tobira_rolesanywhere_role_arn = ${SERVER_ROLE}`,
+        "",
+      ].join("\n"),
+    );
+    const [fromFlags] = await counted(() => issue(args(m.pki.rsaLeaf)));
+    const [fromProfile, shared] = await counted(() => issue(["credential-process", "lab-flags-first"]));
+    assert.equal(shared, 0, "the profile is served from the entry the flags made");
+    assert.equal(fromProfile.AccessKeyId, fromFlags.AccessKeyId);
+    const cleared = await m.tobira(["clear", "lab-flags-first"], cacheEnv);
+    assert.equal(cleared.code, 0, cleared.stderr);
+    assert.match(cleared.stdout + cleared.stderr, /Dropped 1 /);
+    const [again, afterClear] = await counted(() => issue(["credential-process", "lab-flags-first"]));
+    assert.equal(afterClear, 1);
+    assert.notEqual(again.AccessKeyId, fromFlags.AccessKeyId);
+  });
 });

@@ -7,7 +7,7 @@
 // names); credentials within REFRESH_MARGIN_MS of expiry are fetched again.
 
 import { FileCacheLock } from "../cache-lock-file.js";
-import type { TemporaryCredentials } from "../ports.js";
+import type { CacheEntry, TemporaryCredentials } from "../ports.js";
 import { FileSessionCache } from "../session-cache-file.js";
 import { defaultSessionCacheLocation } from "../session-cache-reader.js";
 import { createRolesAnywhereSession } from "./create-session.js";
@@ -31,6 +31,23 @@ export interface CachedSessionResult {
   fromCache: boolean;
 }
 
+const COMMAND_LINE = "(command line)";
+
+/**
+ * The same inputs given first as flags, then through a profile, share one entry; it then takes the profile's
+ * name, or `tobira clear PROFILE` would not find what that profile is served from. A failed relabel loses
+ * nothing: the credentials are still served.
+ */
+async function labelForProfile(
+  cache: FileSessionCache,
+  key: string,
+  hit: CacheEntry,
+  profile: string,
+): Promise<void> {
+  if (profile === COMMAND_LINE || hit.meta.profile === profile) return;
+  await cache.put(key, { ...hit, meta: { ...hit.meta, profile } }).catch(() => undefined);
+}
+
 export async function cachedRolesAnywhereCredentials(
   spec: RolesAnywhereSpec,
   env: NodeJS.ProcessEnv,
@@ -46,7 +63,10 @@ export async function cachedRolesAnywhereCredentials(
   const cache = new FileSessionCache(defaultSessionCacheLocation(env), now);
   const key = rolesAnywhereCacheKey(spec.files, target);
   const hit = await cache.get(key);
-  if (isFreshEntry(hit, now())) return { credentials: hit.credentials, fromCache: true };
+  if (isFreshEntry(hit, now())) {
+    await labelForProfile(cache, key, hit, options.profile);
+    return { credentials: hit.credentials, fromCache: true };
+  }
 
   const lock = new FileCacheLock((name) => cache.lockPath(name));
   return lock.withLock(
