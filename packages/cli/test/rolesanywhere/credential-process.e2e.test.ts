@@ -99,7 +99,6 @@ describe("tobira rolesanywhere credential-process against the sandbox", {
 
   it("refuses each bad certificate with AWS's error, and exits 1 with nothing on stdout", async () => {
     const cases: [Leaf, string[], string][] = [
-      [m.pki.expiredLeaf, [], "AccessDeniedException: Untrusted signing certificate"],
       [m.pki.revokedLeaf, [], "AccessDeniedException: Certificate revoked"],
       [m.pki.strangerLeaf, [], "AccessDeniedException: Untrusted signing certificate"],
       [m.pki.rsaLeaf, [], "AccessDeniedException: Untrusted signing certificate"], // no --intermediates
@@ -127,5 +126,12 @@ describe("tobira rolesanywhere credential-process against the sandbox", {
     );
     assert.equal(mismatched.code, 1);
     assert.match(mismatched.stderr, /does not belong to the certificate/);
+    // An expired certificate is named as such (Roles Anywhere would only say "Untrusted signing certificate").
+    const expired = await m.tobira(args(m.pki.expiredLeaf));
+    assert.equal(expired.code, 1);
+    assert.equal(expired.stdout, "");
+    assert.match(expired.stderr, /the certificate \S+ expired at 20\d\d-\d\d-\d\dT/);
+    assert.match(expired.stderr, /hint: renew it with your CA/);
+    assert.doesNotMatch(expired.stderr, /refused CreateSession/);
   });
 });

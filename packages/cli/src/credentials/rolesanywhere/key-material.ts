@@ -134,8 +134,29 @@ function samePublicKey(key: KeyObject, certificate: X509Certificate): boolean {
   return a.equals(b);
 }
 
+/**
+ * Roles Anywhere answers an expired or not yet valid certificate only with "Untrusted signing certificate",
+ * as it answers a stranger's: the dates are known here, so they are said before any passphrase or call.
+ */
+function refuseOutsideValidity(certificate: X509Certificate, path: string, now: number): void {
+  const from = Date.parse(certificate.validFrom);
+  const to = Date.parse(certificate.validTo);
+  const day = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+  if (now > to) {
+    throw new ConfigError(`the certificate ${path} expired at ${day(to)}`, {
+      hint: "renew it with your CA (a new certificate for the same key works) and point the profile at it",
+    });
+  }
+  if (now < from) {
+    throw new ConfigError(`the certificate ${path} is not valid before ${day(from)}`, {
+      hint: "check this machine's clock, or wait until the certificate's start",
+    });
+  }
+}
+
 export async function readIdentity(files: KeyFiles, env: NodeJS.ProcessEnv): Promise<X509Identity> {
   const [certificate] = certificatesOf(await readBytes(files.certificate, "certificate"), files.certificate);
+  refuseOutsideValidity(certificate!, files.certificate, Date.now());
   const intermediates = files.intermediates
     ? certificatesOf(await readBytes(files.intermediates, "intermediates bundle"), files.intermediates)
     : [];
