@@ -1,5 +1,6 @@
 // Where the vault passphrase comes from: TOBIRA_VAULT_PASSPHRASE, TOBIRA_VAULT_PASSPHRASE_FILE, or the terminal.
 import { readFile } from "node:fs/promises";
+import { warnIfSecretFileShared } from "../files/secret-file-mode.js";
 import { requireTerminal } from "../terminal/index.js";
 import { VaultPassphraseUnavailableError } from "./vault-errors.js";
 
@@ -40,6 +41,7 @@ function passphraseFromFile(path: string): PassphraseSource {
           },
         );
       }
+      warnIfSecretFileShared(path, "TOBIRA_VAULT_PASSPHRASE_FILE");
       return refuseEmpty(text.replace(/\r?\n$/, ""), "TOBIRA_VAULT_PASSPHRASE_FILE");
     },
   };

@@ -7,6 +7,7 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject, X509Certificate } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { ConfigError, UsageError } from "../../errors.js";
+import { warnIfSecretFileShared } from "../../files/secret-file-mode.js";
 import { askOnTerminal } from "../../terminal/index.js";
 import type { PassphraseSource } from "./key-passphrase-source.js";
 import type { X509Identity } from "./x509-signer.js";
@@ -81,8 +82,11 @@ async function passphrase(env: NodeJS.ProcessEnv, keyPath: string): Promise<stri
   const direct = env[PASSPHRASE_VARIABLE];
   if (direct !== undefined && direct !== "") return direct;
   const file = env[PASSPHRASE_FILE_VARIABLE];
-  if (file !== undefined && file !== "")
-    return (await readBytes(file, "passphrase file")).toString("utf8").replace(/\r?\n$/, "");
+  if (file !== undefined && file !== "") {
+    const text = (await readBytes(file, "passphrase file")).toString("utf8").replace(/\r?\n$/, "");
+    warnIfSecretFileShared(file, PASSPHRASE_FILE_VARIABLE);
+    return text;
+  }
   return askOnTerminal(`Passphrase for the private key ${keyPath}: `, {
     what: "the private key's passphrase",
     echo: false,
