@@ -39,10 +39,14 @@ function fromEnvironment(profile: string, env: NodeJS.ProcessEnv): AwsCredential
   const accessKeyId = env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
   if (!accessKeyId || !secretAccessKey) {
+    const missing = [
+      ...(accessKeyId ? [] : ["AWS_ACCESS_KEY_ID"]),
+      ...(secretAccessKey ? [] : ["AWS_SECRET_ACCESS_KEY"]),
+    ];
     throw new TobiraError(
-      `profile '${profile}' takes its credentials from the environment, but none are set`,
+      `profile '${profile}' takes its credentials from the environment, but ${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} not set`,
       {
-        hint: "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or change credential_source",
+        hint: `set ${missing.join(" and ")}, or change credential_source`,
       },
     );
   }

@@ -38,7 +38,8 @@ export interface DoctorContext {
   files?: ConfigFiles | undefined;
   resolved?: ResolvedProfile | undefined;
   plan?: CredentialPlan | undefined;
-  /** The source's long-term key (vault, or a credentials file). Never printed. */
+  /** The chain's first credentials: the source's long-term key (vault, or a credentials file), or those a
+   * given source handed over (credential_process, environment, …). Never printed. */
   longTerm?: AwsCredentials | undefined;
   /** The source's IAM identity, from GetCallerIdentity with its key. */
   sourceArn?: string | undefined;
@@ -55,6 +56,9 @@ export interface DoctorContext {
 /** The credentials the profile ends with: the last hop's, when every hop succeeded. */
 export function finalHop(ctx: DoctorContext): HopResult | undefined {
   if (!ctx.plan || ctx.hops.length !== ctx.plan.steps.length) return undefined;
+  // A given source without roles: its credentials are the profile's, as the credential commands hand them out.
+  if (ctx.plan.steps.length === 0 && ctx.plan.source.kind === "given" && ctx.longTerm && ctx.sourceArn)
+    return { arn: ctx.sourceArn, credentials: ctx.longTerm, mfa: false };
   return ctx.hops.at(-1);
 }
 

@@ -1,9 +1,10 @@
 // `tobira doctor PROFILE [TARGET]`: runs the steps in order — config, vault (for an IAM Identity Center
-// profile, its token instead), MFA, each STS hop (the first, for SSO, GetRoleCredentials), then with a
+// profile, its token instead; for credentials obtained elsewhere, obtaining them), MFA, each STS hop (the first, for SSO, GetRoleCredentials), then with a
 // TARGET the session path — going on past a failure wherever a later step can still be checked, and prints
 // the report (text, or the JSON schema of report.ts). Exit 0 unless a step failed.
 import { configStep } from "./config-step.js";
 import type { DoctorContext, DoctorFlags } from "./context.js";
+import { givenStep } from "./given-step.js";
 import { mfaStep } from "./mfa-step.js";
 import { reportJson, reportText } from "./render.js";
 import { finishReport, type StepReport } from "./report.js";
@@ -20,7 +21,14 @@ export interface DoctorOptions extends DoctorFlags {
 
 export async function credentialSteps(ctx: DoctorContext): Promise<StepReport[]> {
   const steps = [await configStep(ctx)];
-  steps.push(ctx.plan?.source.kind === "sso" ? await ssoTokenStep(ctx) : await vaultStep(ctx));
+  const source = ctx.plan?.source.kind;
+  steps.push(
+    source === "sso"
+      ? await ssoTokenStep(ctx)
+      : source === "given"
+        ? await givenStep(ctx)
+        : await vaultStep(ctx),
+  );
   steps.push(await mfaStep(ctx));
   steps.push(...(await stsHopSteps(ctx)));
   return steps;

@@ -90,7 +90,13 @@ async function hopStep(ctx: DoctorContext, s: CredentialStep, index: number): Pr
   if (s.kind === "sso-role") return ssoRoleStep(ctx, s, id);
   const caller = index === 0 ? ctx.longTerm : ctx.hops[index - 1]?.credentials;
   if (!caller)
-    return unchecked(id, title(s), index === 0 ? "no working long-term key" : "the hop before failed");
+    return unchecked(
+      id,
+      title(s),
+      index === 0
+        ? "it waits on the vault step: no working credentials to start from"
+        : `it waits on sts:${index - 1}, which failed`,
+    );
   const code = s.serial === undefined ? undefined : ctx.mfaCode;
   if (s.serial !== undefined && code === undefined) return unchecked(id, title(s), "no MFA code (MFA step)");
   if (code !== undefined) ctx.mfaCode = undefined;
@@ -151,7 +157,8 @@ async function hopStep(ctx: DoctorContext, s: CredentialStep, index: number): Pr
 }
 
 export async function stsHopSteps(ctx: DoctorContext): Promise<StepReport[]> {
-  if (!ctx.plan) return [unchecked("sts", "STS", "the config step failed")];
+  // Without a plan the number of calls is unknown: one entry stands for them, with the first call's id.
+  if (!ctx.plan) return [unchecked("sts:0", "STS", "it waits on the config step, which failed")];
   const reports: StepReport[] = [];
   for (const [index, s] of ctx.plan.steps.entries()) reports.push(await hopStep(ctx, s, index));
   return reports;

@@ -15,11 +15,30 @@ function principalOf(ctx: DoctorContext): string | undefined {
   return hop?.roleArn ?? ctx.sourceArn;
 }
 
+/** The steps after the target's, in order: listed unchecked when an earlier step leaves them nothing to check. */
+const AFTER_TARGET: [id: string, title: string][] = [
+  ["agent", "agent"],
+  ["start-session", "ssm:StartSession"],
+  ["preferences", "Session Manager preferences"],
+  ["kms-user", "KMS (your side)"],
+  ["kms-instance", "KMS (instance side)"],
+  ["session", "trial session"],
+];
+
+function uncheckedAfterTarget(why: string): StepReport[] {
+  return AFTER_TARGET.map(([id, title]) => unchecked(id, title, why));
+}
+
 export async function targetSteps(ctx: DoctorContext, text: string): Promise<StepReport[]> {
   const hop = finalHop(ctx);
   const principalArn = principalOf(ctx);
-  if (!hop || !principalArn)
-    return [unchecked("target", "target", "the profile's credentials could not be made (see above)")];
+  if (!hop || !principalArn) {
+    const why = "the profile's credentials could not be made (see above)";
+    return [
+      unchecked("target", "target", why),
+      ...uncheckedAfterTarget(`it waits on the target step; ${why}`),
+    ];
+  }
   const access = accessFromCredentials(
     ctx.profile,
     hop.credentials,
@@ -36,7 +55,8 @@ export async function targetSteps(ctx: DoctorContext, text: string): Promise<Ste
   };
   try {
     const steps = [await targetStep(tc, text, ctx.profile)];
-    if (!tc.target) return steps;
+    if (!tc.target)
+      return [...steps, ...uncheckedAfterTarget("it waits on the target step, which found no single target")];
     const agent = agentStep(tc, ctx.profile);
     steps.push(agent);
     steps.push(await startSessionStep(tc, ctx.profile));

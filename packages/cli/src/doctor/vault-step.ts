@@ -2,6 +2,7 @@
 // file), it can be read, AWS knows it (GetCallerIdentity, the cheapest signed call), and it is not older than
 // the rotation age the user set (--max-key-age, or tobira_max_key_age in the source profile, in days).
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import type { AwsCredentials } from "../credentials/ports.js";
 import { TobiraError } from "../errors.js";
 import { maskAccessKeyId } from "../vault/access-key-shape.js";
 import { answerLine } from "./aws-answer.js";
@@ -41,12 +42,17 @@ async function findKey(ctx: DoctorContext, profile: string): Promise<FoundKey | 
   return { ...fromFile, where: `${fromFile.file} [${fromFile.section}] (in clear)`, inClear: true };
 }
 
-async function callerArn(ctx: DoctorContext, key: FoundKey): Promise<string> {
+/** GetCallerIdentity with the chain's first credentials; the Date header it answers with gives the skew. */
+export async function callerArn(ctx: DoctorContext, key: AwsCredentials): Promise<string> {
   const endpoint = ctx.plan?.endpointUrl;
   const sts = new STSClient({
     region: doctorRegion(ctx),
     ...(endpoint === undefined ? {} : { endpoint }),
-    credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
+    credentials: {
+      accessKeyId: key.accessKeyId,
+      secretAccessKey: key.secretAccessKey,
+      ...(key.sessionToken === undefined ? {} : { sessionToken: key.sessionToken }),
+    },
     maxAttempts: 1,
   });
   watchServerClock(sts, (skew) => {
