@@ -81,6 +81,7 @@ function ageFinding(key: FoundKey, maxDays: number | undefined): { line: string;
 export async function vaultStep(ctx: DoctorContext): Promise<StepReport> {
   const source = ctx.resolved?.source;
   if (!source) return unchecked("vault", TITLE, "the config step failed");
+  if (!ctx.plan) return unchecked("vault", TITLE, "it waits on the config step, which failed");
   if (source.kind !== "static")
     return unchecked("vault", TITLE, `the chain starts from ${source.kind} credentials, not a stored key`);
   const profile = source.profile;
