@@ -36,7 +36,11 @@ describe("doctor with a Roles Anywhere profile", { skip: !BUILT && "run `npm run
     const config = join(m.home, "config");
     writeFileSync(
       config,
-      `${section("ra-expired", m.pki.expiredLeaf, true)}\n${section("ra-good", m.pki.rsaLeaf, true)}`,
+      [
+        section("ra-expired", m.pki.expiredLeaf, true),
+        section("ra-stranger", m.pki.strangerLeaf, true),
+        section("ra-good", m.pki.rsaLeaf, true),
+      ].join("\n"),
     );
     env = {
       AWS_CONFIG_FILE: config,
@@ -56,12 +60,19 @@ describe("doctor with a Roles Anywhere profile", { skip: !BUILT && "run `npm run
   };
 
   test("a certificate the sandbox refuses is a failure with AWS's answer", async () => {
-    const { code, report, vault } = await doctor("ra-expired");
+    const { code, report, vault } = await doctor("ra-stranger");
     assert.equal(code, 1);
     assert.equal(report.ok, false);
     assert.equal(vault.status, "failure", vault.summary);
     assert.match(vault.summary, /AccessDeniedException: Untrusted signing certificate/);
     assert.ok(vault.fix, "a fix is given");
+  });
+
+  test("an expired certificate is a failure that names its date", async () => {
+    const { code, vault } = await doctor("ra-expired");
+    assert.equal(code, 1);
+    assert.equal(vault.status, "failure", vault.summary);
+    assert.match(`${vault.summary}\n${vault.evidence.join("\n")}`, /expired at 20\d\d-/);
   });
 
   test("a trusted certificate is ok and names the role session", async () => {
