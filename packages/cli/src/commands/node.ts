@@ -60,6 +60,13 @@ export function register(program: Command): void {
       "print the node's role credentials as credential_process JSON (credential_process = tobira node credentials)",
     )
     .option("--socket <path>", SOCKET_HELP)
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ tobira node credentials
+  $ tobira node credentials --socket /run/tobira/node.sock`,
+    )
     .action(async (options) => (await load.client()).runNodeCredentials(options));
   node
     .command("exec")
@@ -67,6 +74,13 @@ export function register(program: Command): void {
     .argument("<command...>", "the command and its arguments, after --")
     .option("--socket <path>", SOCKET_HELP)
     .option("--region <region>", "AWS_REGION for the command")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ tobira node exec -- aws sts get-caller-identity
+  $ tobira node exec --region eu-west-1 -- aws s3 ls`,
+    )
     .action(async (command: string[], options) => (await load.client()).runNodeExec(command, options));
   agentFileOptions(
     node
@@ -79,5 +93,13 @@ export function register(program: Command): void {
         "STS endpoint for the role lookup (a simulated node's folder names the sandbox's)",
       )
       .option("--json", "print a JSON report"),
-  ).action(async (options) => (await load.status()).runNodeStatus(options));
+  )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ tobira node status
+  $ tobira node status --json`,
+    )
+    .action(async (options) => (await load.status()).runNodeStatus(options));
 }

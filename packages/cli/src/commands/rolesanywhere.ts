@@ -81,7 +81,12 @@ not read the private key. \`tobira clear\` drops them.`,
     .option("--port <n>", "port on 127.0.0.1 (default 9911; 0 = a free one)")
     .addHelpText(
       "after",
-      "\nPrints `export AWS_EC2_METADATA_SERVICE_ENDPOINT=…`; SDKs and the AWS CLI then read the credentials from it.",
+      `
+Prints \`export AWS_EC2_METADATA_SERVICE_ENDPOINT=…\`; SDKs and the AWS CLI then read the credentials from it.
+
+Examples:
+  $ tobira rolesanywhere serve --profile lab-server
+  $ tobira rolesanywhere serve --profile lab-server --port 0`,
     )
     .action(async (flags: IdentityFlags & { port?: string }) => {
       const { runRolesAnywhereServe } = await import("../rolesanywhere/serve-run.js");
@@ -98,7 +103,12 @@ not read the private key. \`tobira clear\` drops them.`,
     .option("--once", "write once and exit")
     .addHelpText(
       "after",
-      "\nWrites AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials atomically (mode 0600), other sections kept.",
+      `
+Writes AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials atomically (mode 0600), other sections kept.
+
+Examples:
+  $ tobira rolesanywhere update --profile lab-server --credentials-profile lab-server
+  $ tobira rolesanywhere update --profile lab-server --once`,
     )
     .action(async (flags: IdentityFlags & { credentialsProfile?: string; once?: boolean }) => {
       const { runRolesAnywhereUpdate } = await import("../rolesanywhere/update-run.js");
@@ -134,6 +144,13 @@ Example:
     .requiredOption("--private-key <file>", "the encrypted key whose passphrase to remove")
     .option("--json", "print a JSON report on stdout")
     .addOption(backendOption())
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ tobira rolesanywhere forget-passphrase --private-key /etc/pki/server.key
+  $ tobira rolesanywhere forget-passphrase --private-key /etc/pki/server.key --backend file`,
+    )
     .action(async (flags: PassphraseFlags) => {
       const { runForgetPassphrase } = await import("../rolesanywhere/store-passphrase-run.js");
       await runForgetPassphrase(flags);

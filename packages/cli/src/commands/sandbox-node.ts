@@ -52,6 +52,13 @@ export function registerSandboxNode(sandbox: Command): void {
       collect,
     )
     .option("--json", "print a JSON report")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ printf %s "$CODE" | tobira sandbox node register --code - --id "$ID" --region ap-northeast-1
+  $ tobira sandbox node register --code-file code.txt --id "$ID" --region ap-northeast-1 --port 80:http`,
+    )
     .action(async (options) => (await load.register()).runNodeRegister(options));
   node
     .command("run")
@@ -64,6 +71,13 @@ export function registerSandboxNode(sandbox: Command): void {
       parseNumber,
     )
     .option("--once", "one refresh, then exit")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ tobira sandbox node run --speed 60
+  $ tobira sandbox node run --once --node-dir ./state/nodes/node-1`,
+    )
     .action(async (options) => (await load.run()).runNodeAgent(options));
   node
     .command("hardware")
@@ -76,5 +90,12 @@ export function registerSandboxNode(sandbox: Command): void {
       collect,
     )
     .option("--json", "print a JSON report")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ tobira sandbox node hardware --json
+  $ tobira sandbox node hardware --change mac --change disks`,
+    )
     .action(async (options) => (await load.hardware()).runNodeHardware(options));
 }

@@ -22,6 +22,19 @@ const load = {
   ssoApprove: () => import("../sandbox-control/sso-approve.js"),
 };
 
+const DOWN_EXAMPLES = `
+Examples:
+  $ tobira sandbox down
+  $ tobira sandbox down --state ./sandbox-state`;
+const STATUS_EXAMPLES = `
+Examples:
+  $ tobira sandbox status
+  $ tobira sandbox status --state ./sandbox-state --json`;
+const MFA_CODE_EXAMPLES = `
+Examples:
+  $ tobira sandbox mfa-code alice
+  $ tobira sandbox mfa-code arn:aws:iam::111111111111:mfa/alice --state ./sandbox-state`;
+
 interface SandboxUpCommandOptions {
   world?: string;
   template?: string[];
@@ -61,6 +74,7 @@ export function register(program: Command): void {
     .command("down")
     .description("stop the sandbox of a state folder (exit 0 when none is running)")
     .option("--state <dir>", STATE_HELP)
+    .addHelpText("after", DOWN_EXAMPLES)
     .action(async (options: { state?: string }) => (await load.down()).runSandboxDown(options));
 
   sandbox
@@ -68,6 +82,7 @@ export function register(program: Command): void {
     .description("whether a sandbox is running, its endpoint and its world (exit 0 either way)")
     .option("--state <dir>", STATE_HELP)
     .option("--json", "print a JSON report")
+    .addHelpText("after", STATUS_EXAMPLES)
     .action(async (options: { state?: string; json?: boolean }) =>
       (await load.status()).runSandboxStatus(options),
     );
@@ -77,6 +92,7 @@ export function register(program: Command): void {
     .description("print the current 6-digit code of a world virtual MFA device, as a phone app would")
     .argument("<serial>", "device serial (arn:aws:iam::111111111111:mfa/alice) or its name (alice)")
     .option("--state <dir>", STATE_HELP)
+    .addHelpText("after", MFA_CODE_EXAMPLES)
     .action(async (serial: string, options: { state?: string }) =>
       (await load.mfaCode()).runSandboxMfaCode(serial, options),
     );

@@ -15,6 +15,13 @@ export function register(program: Command): void {
       "say which backend is in use, where, how many keys it holds and how many sessions are cached",
     )
     .addOption(backendOption())
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ tobira vault status
+  $ tobira vault status --backend file`,
+    )
     .action(async (options: { backend?: string }) => (await loadVaultRun()).runVaultStatus(options));
 
   vault
