@@ -149,6 +149,14 @@ describe("tobira cp over N sessions through the sandbox", { skip, timeout }, () 
     assert.equal(existsSync(join(remoteDir, "not-made")), false);
   });
 
+  test("a remote source that is no file gets the file's hint, not the folder's", async () => {
+    const run = await cp(`web-a:${remoteDir}/no-such.bin`, join(fx.root, "got.bin"));
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /cannot read \S+no-such\.bin on web-a: not a regular file/);
+    assert.match(run.stderr, /hint: name a regular file that exists on the instance/);
+    assert.equal(existsSync(join(fx.root, "got.bin")), false);
+  });
+
   test("ssh's own refusal (an unknown host key) gets a hint naming the known_hosts entry to add", async () => {
     const local = join(fx.root, "small.bin");
     const run = await cp(local, `web-a:${remoteDir}/`, "-o", "UserKnownHostsFile=/dev/null");
@@ -168,6 +176,12 @@ describe("tobira cp over N sessions through the sandbox", { skip, timeout }, () 
     const missing = await cp(join(fx.root, "no-such-file"), `web-a:${remoteDir}/`);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no-such-file is not a file/);
+    // A download into a local folder that is not there is said before a session, in the remote side's words.
+    const nowhere = await cp(`web-a:${remoteDir}/`, join(fx.root, "not-made", "x.bin"));
+    assert.equal(nowhere.code, 2, nowhere.stderr);
+    assert.match(nowhere.stderr, /no folder \S+not-made\b/);
+    assert.match(nowhere.stderr, /hint: create the folder first/);
+    assert.doesNotMatch(nowhere.stderr, /\.tobira-|ENOENT/);
     assert.equal(startSessions(), starts);
   });
 });

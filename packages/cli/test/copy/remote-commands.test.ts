@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { PROBE_EXIT, probeDestination } from "../../src/sessions/copy/remote-commands.js";
+import { PROBE_EXIT, probeDestination, probeSource } from "../../src/sessions/copy/remote-commands.js";
 
 const root = mkdtempSync(join(tmpdir(), "tobira-probe-"));
 // Reachable by the unprivileged user the unwritable case runs as.
@@ -74,4 +74,21 @@ test("a folder the login may not write in is refused before a byte is sent", () 
     stdout: "",
     stderr: `cannot write in ${locked}`,
   });
+});
+
+test("a download's source that is no regular file exits with its own status, not the no-folder one", () => {
+  const run = spawnSync("/bin/sh", ["-c", probeSource(join(root, "absent.bin"))], { encoding: "utf8" });
+  assert.equal(run.status, 65);
+  assert.equal(PROBE_EXIT.noFile, 65);
+  assert.notEqual(PROBE_EXIT.noFile, PROBE_EXIT.noFolder);
+  assert.equal(run.stderr.trim(), "not a regular file");
+  const file = join(root, "three.bin");
+  writeFileSync(file, "abc");
+  const found = spawnSync("/bin/sh", ["-c", probeSource(file)], { encoding: "utf8" });
+  assert.equal(found.status, 0);
+  // sha256("abc"), from FIPS 180-2's example.
+  assert.equal(
+    found.stdout.trim().split(/\s+/).join(" "),
+    "3 ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+  );
 });

@@ -12,6 +12,7 @@ import {
   type CopySettings,
   type CopySummary,
   download,
+  localDestination,
   localFile,
   type RemoteRunner,
   upload,
@@ -50,6 +51,7 @@ export async function runCopy(options: CopyOptions): Promise<number> {
   const sessions = options.sessions ?? 4;
   // Mistakes of this machine's side are said before any session starts.
   if (endpoints.direction === "upload") await localFile(endpoints.local);
+  else await localDestination(endpoints.local);
   const host = await resolveSshHost(settings);
   const access = await SessionAccess.open(chosenProfile(options.profile), {
     ...options.access,

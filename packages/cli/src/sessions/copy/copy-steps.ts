@@ -3,8 +3,14 @@
 // copy lands. The destination appears only whole and checked: parts go to a temporary file beside it, renamed
 // once its sha256 equals the source's, and removed when anything fails.
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream, promises as fs, type Stats } from "node:fs";
-import { basename, join, posix } from "node:path";
+import {
+  createReadStream,
+  createWriteStream,
+  promises as fs,
+  constants as fsConstants,
+  type Stats,
+} from "node:fs";
+import { basename, dirname, join, posix } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { TobiraError, UsageError } from "../../errors.js";
 import { type Part, partsOf, type RemotePath } from "./copy-plan.js";
@@ -67,6 +73,16 @@ function partBytes(part: Part): string {
   return part.length === 0 ? "no bytes" : `bytes ${part.offset}–${part.offset + part.length - 1}`;
 }
 
+/**
+ * Why a step failed, in the remote tool's words: dd ends with its byte-count summary, so its own error line
+ * ("dd: error writing …: No space left on device"), when there is one, says more than the last line.
+ */
+export function reasonOf(result: SshResult): string {
+  const lines = result.stderr.trim().split("\n");
+  const own = lines.find((line) => /^dd: /.test(line.trim()));
+  return (own ?? lastLine(result.stderr)).trim() || `ssh exited ${result.code}`;
+}
+
 function failedPart(
   part: Part,
   count: number,
@@ -74,7 +90,7 @@ function failedPart(
   action: string,
   sshHint: SshHint,
 ): CopyFailedError {
-  const why = lastLine(result.stderr) || `ssh exited ${result.code}`;
+  const why = reasonOf(result);
   const ssh = sshOwnHint(result, sshHint);
   return new CopyFailedError(
     `part ${part.number} of ${count} (${partBytes(part)}) could not be ${action}: ${why}`,
@@ -92,7 +108,9 @@ function failedStep(what: string, result: SshResult, sshHint: SshHint): CopyFail
       ? "create the folder on the instance, or name one that exists"
       : result.code === PROBE_EXIT.notWritable
         ? "name a folder the instance's user (user@host) may write in"
-        : "check the path and your permissions on the instance");
+        : result.code === PROBE_EXIT.noFile
+          ? "name a regular file that exists on the instance (tobira cp copies one file at a time)"
+          : "check the path and your permissions on the instance");
   return new CopyFailedError(`${what}: ${why}`, { hint });
 }
 
@@ -109,6 +127,30 @@ export async function localFile(path: string): Promise<Stats> {
     throw new UsageError(`${path} is not a file`, { hint: "tobira cp copies one regular file at a time" });
   }
   return stat;
+}
+
+/**
+ * The local destination of a download, checked before any session starts: the copy goes into PATH when it
+ * is a folder, else PATH's parent must be a folder this user can write in.
+ */
+export async function localDestination(path: string): Promise<void> {
+  const stat = await fs.stat(path).catch(() => undefined);
+  if (stat?.isDirectory()) return writableFolder(path);
+  if (path.endsWith("/")) {
+    throw new UsageError(`no folder ${path}`, { hint: "create the folder first, or name one that exists" });
+  }
+  const parent = dirname(path);
+  const parentStat = await fs.stat(parent).catch(() => undefined);
+  if (!parentStat?.isDirectory()) {
+    throw new UsageError(`no folder ${parent}`, { hint: "create the folder first, or name one that exists" });
+  }
+  return writableFolder(parent);
+}
+
+async function writableFolder(folder: string): Promise<void> {
+  await fs.access(folder, fsConstants.W_OK).catch(() => {
+    throw new UsageError(`cannot write in ${folder}`, { hint: "name a folder you may write in" });
+  });
 }
 
 /** Local file → instance: probe, parts written in parallel into a temporary file, checksum, rename. */

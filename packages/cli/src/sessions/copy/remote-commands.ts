@@ -13,7 +13,7 @@ function sha256Of(file: string): string {
 }
 
 /** Exit statuses of the probes, beside the words on stderr: a missing folder (66) and one not writable (77). */
-export const PROBE_EXIT = { noFolder: 66, notWritable: 77 } as const;
+export const PROBE_EXIT = { noFolder: 66, notWritable: 77, noFile: 65 } as const;
 
 /**
  * Upload, before the parts: "dir" when PATH is a folder (the file goes into it), else "path". Refused, with its
@@ -35,7 +35,7 @@ export function probeDestination(path: string): string {
 /** Download, before the parts: the size in bytes, then the sha256 of the file. */
 export function probeSource(path: string): string {
   const file = shellWord(path);
-  return `[ -f ${file} ] || { echo "not a regular file" >&2; exit 66; }; wc -c < ${file} && ${sha256Of(file)}`;
+  return `[ -f ${file} ] || { echo "not a regular file" >&2; exit ${PROBE_EXIT.noFile}; }; wc -c < ${file} && ${sha256Of(file)}`;
 }
 
 /** One part of an upload: stdin written into `temp` at the part's blocks, the rest of the file untouched. */

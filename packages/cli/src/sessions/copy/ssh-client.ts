@@ -7,7 +7,7 @@
 // first value of an option wins in ssh, so ours come before the user's -o and the config file's.
 import { spawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
-import { UsageError } from "../../errors.js";
+import { TobiraError, UsageError } from "../../errors.js";
 
 export interface SshSettings {
   /** `ssh` unless TOBIRA_SSH names another client. */
@@ -101,8 +101,17 @@ export function runSsh(program: string, args: readonly string[], streams: SshStr
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
       stderr += chunk;
     });
-    if (streams.output) child.stdout.pipe(streams.output, { end: false });
-    else
+    // A local write that fails (a full disk) stops this ssh and is the answer; left unheard, the stream's
+    // error would end the whole process before the temporary file and the sessions are cleaned up.
+    let writeError: NodeJS.ErrnoException | undefined;
+    if (streams.output) {
+      streams.output.on("error", (error: NodeJS.ErrnoException) => {
+        writeError ??= error;
+        child.stdout.unpipe();
+        child.kill("SIGTERM");
+      });
+      child.stdout.pipe(streams.output, { end: false });
+    } else
       child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
         stdout += chunk;
       });
@@ -118,7 +127,20 @@ export function runSsh(program: string, args: readonly string[], streams: SshStr
           : error,
       ),
     );
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.on("close", (code) =>
+      writeError ? reject(localWriteError(writeError)) : resolve({ code, stdout, stderr }),
+    );
+  });
+}
+
+function localWriteError(error: NodeJS.ErrnoException): TobiraError {
+  const why = error.code === "ENOSPC" ? "no space left on device" : (error.code ?? error.message);
+  return new TobiraError(`cannot write the copy on this machine: ${why}`, {
+    hint:
+      error.code === "ENOSPC"
+        ? "free some space or copy to another disk; nothing was left at the destination"
+        : "check the destination's folder and permissions; nothing was left at the destination",
+    cause: error,
   });
 }
 
