@@ -9,10 +9,9 @@ import { planCredentials } from "../credentials/plan.js";
 import type { AwsCredentials } from "../credentials/ports.js";
 import { TobiraError } from "../errors.js";
 import { maskAccessKeyId } from "../vault/access-key-shape.js";
-import { answerLine } from "./aws-answer.js";
 import type { DoctorContext } from "./context.js";
 import { type StepReport, step } from "./report.js";
-import { callerArn } from "./vault-step.js";
+import { knownToAws } from "./vault-step.js";
 
 const TITLE = "source credentials";
 
@@ -75,12 +74,7 @@ export async function givenStep(ctx: DoctorContext): Promise<StepReport> {
   const kind = credentials.sessionToken === undefined ? "long-term key" : "temporary credentials";
   evidence.push(`${from} gave ${kind} ${maskAccessKeyId(credentials.accessKeyId)}`);
   if (credentials.expiration !== undefined) evidence.push(`they expire ${credentials.expiration}`);
-  try {
-    const arn = await callerArn(ctx, credentials);
-    ctx.sourceArn = arn;
-    evidence.push(`GetCallerIdentity: ${arn}`);
-  } catch (error) {
-    evidence.push(`GetCallerIdentity: ${answerLine(error)}`);
+  if (!(await knownToAws(ctx, credentials, evidence))) {
     return step(
       "vault",
       TITLE,

@@ -42,6 +42,26 @@ async function findKey(ctx: DoctorContext, profile: string): Promise<FoundKey | 
   return { ...fromFile, where: `${fromFile.file} [${fromFile.section}] (in clear)`, inClear: true };
 }
 
+/**
+ * The source credentials shown to AWS: GetCallerIdentity's ARN becomes the chain's source and a line of
+ * evidence; on a refusal its answer is the evidence, and false leaves the verdict to the caller.
+ */
+export async function knownToAws(
+  ctx: DoctorContext,
+  credentials: AwsCredentials,
+  evidence: string[],
+): Promise<boolean> {
+  try {
+    const arn = await callerArn(ctx, credentials);
+    ctx.sourceArn = arn;
+    evidence.push(`GetCallerIdentity: ${arn}`);
+    return true;
+  } catch (error) {
+    evidence.push(`GetCallerIdentity: ${answerLine(error)}`);
+    return false;
+  }
+}
+
 /** GetCallerIdentity with the chain's first credentials; the Date header it answers with gives the skew. */
 export async function callerArn(ctx: DoctorContext, key: AwsCredentials): Promise<string> {
   const endpoint = ctx.plan?.endpointUrl;
@@ -109,12 +129,7 @@ export async function vaultStep(ctx: DoctorContext): Promise<StepReport> {
       `tobira add ${profile}`,
     );
   const evidence = [`access key ${maskAccessKeyId(key.accessKeyId)} in the ${key.where}`];
-  try {
-    const arn = await callerArn(ctx, key);
-    ctx.sourceArn = arn;
-    evidence.push(`GetCallerIdentity: ${arn}`);
-  } catch (error) {
-    evidence.push(`GetCallerIdentity: ${answerLine(error)}`);
+  if (!(await knownToAws(ctx, key, evidence))) {
     return step(
       "vault",
       TITLE,
